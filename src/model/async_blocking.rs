@@ -1,0 +1,82 @@
+//! `async-blocking`: a tokio runtime that hands every task to its blocking pool of at most W
+//! threads with `spawn_blocking` — asyncio's `loop.run_in_executor(pool, f)`. The event loop
+//! stays free; the work runs on ordinary threads, so CPU work scales with W.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::{execute_error, run_here, setup_error, Executor, Lane, Model, ModelConfig, TaskRun};
+use crate::error::Result;
+use crate::task::Task;
+
+pub struct AsyncBlocking;
+
+impl Model for AsyncBlocking {
+    fn name(&self) -> &'static str {
+        "async-blocking"
+    }
+    fn summary(&self) -> &'static str {
+        "tokio on one thread handing each task to spawn_blocking (a pool of W threads)"
+    }
+    fn python(&self) -> &'static str {
+        "loop.run_in_executor(ThreadPoolExecutor(W), f)"
+    }
+    fn lane(&self) -> Lane {
+        Lane::Thread
+    }
+    fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .max_blocking_threads(config.workers)
+            .thread_name("blocking-pool")
+            .enable_all()
+            .build()
+            .map_err(|e| setup_error("async-blocking", e))?;
+        Ok(Box::new(Offloaded(runtime)))
+    }
+}
+
+struct Offloaded(tokio::runtime::Runtime);
+
+impl Executor for Offloaded {
+    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
+        self.0.block_on(async {
+            let handles: Vec<_> = (0..tasks.len())
+                .map(|i| {
+                    let tasks = Arc::clone(tasks);
+                    tokio::task::spawn_blocking(move || {
+                        // The lane is the pool thread, numbered as the run first meets it.
+                        run_here(&tasks[i], i, usize::MAX, clock)
+                    })
+                })
+                .collect();
+            let mut runs = Vec::with_capacity(handles.len());
+            for handle in handles {
+                runs.push(
+                    handle
+                        .await
+                        .map_err(|e| execute_error("async-blocking", e))?,
+                );
+            }
+            Ok(renumber_lanes(runs))
+        })
+    }
+}
+
+/// Number pool threads 0, 1, 2, … in order of first use in this run, so lanes stay small.
+fn renumber_lanes(mut runs: Vec<TaskRun>) -> Vec<TaskRun> {
+    let mut seen: Vec<usize> = Vec::new();
+    let mut order: Vec<usize> = (0..runs.len()).collect();
+    order.sort_by(|&a, &b| runs[a].span.start_s.total_cmp(&runs[b].span.start_s));
+    for i in order {
+        let thread = runs[i].span.thread;
+        let lane = match seen.iter().position(|&t| t == thread) {
+            Some(lane) => lane,
+            None => {
+                seen.push(thread);
+                seen.len() - 1
+            }
+        };
+        runs[i].span.lane = lane;
+    }
+    runs
+}

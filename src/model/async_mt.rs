@@ -1,0 +1,37 @@
+//! `async-mt`: a tokio multi-thread runtime with W worker threads; every task is spawned onto
+//! it directly, CPU work included. No Python analog: asyncio has one loop per thread. Rust's
+//! work-stealing runtime runs CPU tasks in parallel, but each one still holds a worker thread
+//! for its whole duration, starving any IO that shares the runtime.
+
+use super::async_st::Spawned;
+use super::{setup_error, Executor, Lane, Model, ModelConfig};
+use crate::error::Result;
+
+pub struct AsyncMulti;
+
+impl Model for AsyncMulti {
+    fn name(&self) -> &'static str {
+        "async-mt"
+    }
+    fn summary(&self) -> &'static str {
+        "tokio multi-thread runtime with W workers; tasks spawned directly"
+    }
+    fn python(&self) -> &'static str {
+        "no asyncio analog (one event loop per thread); closest: a loop per worker"
+    }
+    fn lane(&self) -> Lane {
+        Lane::Task
+    }
+    fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(config.workers)
+            .thread_name("async-mt-worker")
+            .enable_all()
+            .build()
+            .map_err(|e| setup_error("async-mt", e))?;
+        Ok(Box::new(Spawned {
+            runtime,
+            model: "async-mt",
+        }))
+    }
+}

@@ -1,0 +1,59 @@
+//! `pool`: a rayon thread pool of W workers, built once; each task is a job of its own, shared
+//! out by work stealing. Python's `ThreadPoolExecutor(max_workers=W)`, minus the GIL.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::{run_here, setup_error, Executor, Lane, Model, ModelConfig, TaskRun};
+use crate::error::Result;
+use crate::task::Task;
+
+pub struct RayonPool;
+
+impl Model for RayonPool {
+    fn name(&self) -> &'static str {
+        "pool"
+    }
+    fn summary(&self) -> &'static str {
+        "a rayon pool of W threads built once, tasks shared out by work stealing"
+    }
+    fn python(&self) -> &'static str {
+        "ThreadPoolExecutor(max_workers=W)"
+    }
+    fn lane(&self) -> Lane {
+        Lane::Thread
+    }
+    fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(config.workers)
+            .thread_name(|i| format!("pool-{i}"))
+            .build()
+            .map_err(|e| setup_error("pool", e))?;
+        // Make every worker thread exist now, so setup (not the first run) pays for spawning.
+        pool.broadcast(|_| ());
+        Ok(Box::new(Pool(pool)))
+    }
+}
+
+struct Pool(rayon::ThreadPool);
+
+impl Executor for Pool {
+    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
+        Ok(self.0.install(|| {
+            tasks
+                .par_iter()
+                // Every task its own job. Left to itself rayon cuts the list into a few
+                // chunks up front and runs each chunk as a sequential loop; on `uneven` that
+                // put all the big tasks in one chunk on one thread: 1.0× instead of 1.9×.
+                .with_max_len(1)
+                .enumerate()
+                .map(|(i, task)| {
+                    let lane = rayon::current_thread_index().unwrap_or(0);
+                    run_here(task, i, lane, clock)
+                })
+                .collect()
+        }))
+    }
+}

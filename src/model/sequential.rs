@@ -1,0 +1,44 @@
+//! `sequential`: every task in turn on the calling thread — the baseline every speedup is
+//! measured against (a plain `for` loop in Python).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::{run_here, Executor, Lane, Model, ModelConfig, TaskRun};
+use crate::error::Result;
+use crate::task::Task;
+
+pub struct Sequential;
+
+impl Model for Sequential {
+    fn name(&self) -> &'static str {
+        "sequential"
+    }
+    fn summary(&self) -> &'static str {
+        "one task after another on the calling thread: the baseline"
+    }
+    fn python(&self) -> &'static str {
+        "a plain for loop"
+    }
+    fn lane(&self) -> Lane {
+        Lane::Thread
+    }
+    fn workers(&self, _config: &ModelConfig, _tasks: usize) -> usize {
+        1
+    }
+    fn start(&self, _config: &ModelConfig) -> Result<Box<dyn Executor>> {
+        Ok(Box::new(InTurn))
+    }
+}
+
+struct InTurn;
+
+impl Executor for InTurn {
+    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
+        Ok(tasks
+            .iter()
+            .enumerate()
+            .map(|(i, task)| run_here(task, i, 0, clock))
+            .collect())
+    }
+}

@@ -1,0 +1,238 @@
+//! Runs a cell (one workload under one model with one set of parameters) and checks its answer.
+//!
+//! This is where workloads and models meet, and the only place: the workload's plan is handed
+//! to the model's executor, the outputs are combined by the workload, and the answer is
+//! compared with the known one. Setup (starting the model) and work (one execution) are timed
+//! apart, and every run yields a [`RunRecord`] whether it succeeded or not.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::model::{Executor, Lane, Model, ModelConfig, Span, TaskRun};
+use crate::task::Task;
+use crate::workload::{Answer, Kind, Params, Workload};
+
+/// Everything one run of a cell produced: the answer and whether it is right, the times, the
+/// errors, and the per-task timeline.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub workload: String,
+    pub model: String,
+    pub kind: Kind,
+    /// W as the model used it (1 for sequential, one per task for threads).
+    pub workers: usize,
+    pub size: u64,
+    pub tasks: usize,
+    /// True only if every task succeeded and the answer equals the known one.
+    pub ok: bool,
+    /// The combined answer, if every task produced an output.
+    pub answer: Option<String>,
+    pub expected: String,
+    /// Time for the tasks: from handing the first task to the model until the last returned.
+    pub wall_s: f64,
+    /// Time to start the model (pool, runtime, worker processes), measured once per cell.
+    pub setup_s: f64,
+    pub failed_tasks: usize,
+    /// Distinct error messages, each with how many tasks hit it.
+    pub errors: Vec<String>,
+    /// What a lane of the timeline is for this model.
+    pub lane: Lane,
+    pub timeline: Vec<Span>,
+}
+
+/// A cell whose model is started and ready to run its tasks any number of times.
+pub struct Prepared {
+    workload: &'static dyn Workload,
+    model: &'static dyn Model,
+    params: Params,
+    workers: usize,
+    tasks: Arc<[Task]>,
+    expected: Answer,
+    executor: Box<dyn Executor>,
+    setup: Duration,
+}
+
+impl Prepared {
+    /// Plan the workload and start the model; the model's start-up is timed as setup.
+    pub fn start(
+        workload: &'static dyn Workload,
+        model: &'static dyn Model,
+        params: Params,
+        config: &ModelConfig,
+    ) -> Result<Prepared> {
+        let plan = workload.plan(&params)?;
+        let workers = model.workers(config, plan.tasks.len());
+        let began = Instant::now();
+        let executor = model.start(config)?;
+        let setup = began.elapsed();
+        Ok(Prepared {
+            workload,
+            model,
+            params,
+            workers,
+            tasks: plan.tasks.into(),
+            expected: plan.expected,
+            executor,
+            setup,
+        })
+    }
+
+    /// Run the tasks once and return the raw task runs: what benches time.
+    pub fn execute(&mut self) -> Result<Vec<TaskRun>> {
+        self.executor.execute(&self.tasks, Instant::now())
+    }
+
+    /// Run the tasks once, check the answer and record everything about the run.
+    pub fn run(&mut self) -> RunRecord {
+        let clock = Instant::now();
+        let executed = self.executor.execute(&self.tasks, clock);
+        let wall_s = clock.elapsed().as_secs_f64();
+        let mut record = RunRecord {
+            workload: self.workload.name().to_string(),
+            model: self.model.name().to_string(),
+            kind: self.workload.kind(),
+            workers: self.workers,
+            size: self.params.size,
+            tasks: self.tasks.len(),
+            ok: false,
+            answer: None,
+            expected: self.expected.0.clone(),
+            wall_s,
+            setup_s: self.setup.as_secs_f64(),
+            failed_tasks: 0,
+            errors: Vec::new(),
+            lane: self.model.lane(),
+            timeline: Vec::new(),
+        };
+        let runs = match executed {
+            Ok(runs) => runs,
+            Err(e) => {
+                record.failed_tasks = self.tasks.len();
+                record.errors.push(e.to_string());
+                return record;
+            }
+        };
+        let mut errors: BTreeMap<String, usize> = BTreeMap::new();
+        let mut outputs = Vec::with_capacity(runs.len());
+        for run in runs {
+            match run.outcome {
+                Ok(output) => outputs.push(output),
+                Err(e) => *errors.entry(e).or_default() += 1,
+            }
+            record.timeline.push(run.span);
+        }
+        record.failed_tasks = errors.values().sum();
+        record.errors = errors
+            .into_iter()
+            .map(|(e, n)| format!("{n} × {e}"))
+            .collect();
+        if record.failed_tasks == 0 {
+            match self.workload.answer(&outputs) {
+                Ok(answer) => {
+                    record.ok = answer == self.expected;
+                    if !record.ok {
+                        record.errors.push(format!(
+                            "wrong answer: got {answer}, expected {}",
+                            self.expected
+                        ));
+                    }
+                    record.answer = Some(answer.0);
+                }
+                Err(e) => record.errors.push(e),
+            }
+        }
+        record
+    }
+
+    /// The time the model took to start.
+    pub fn setup(&self) -> Duration {
+        self.setup
+    }
+
+    /// W as the model uses it for this cell.
+    pub fn workers(&self) -> usize {
+        self.workers
+    }
+
+    /// The cell's tasks.
+    pub fn tasks(&self) -> &[Task] {
+        &self.tasks
+    }
+
+    /// The model's worker processes, if any.
+    pub fn worker_pids(&self) -> Vec<u32> {
+        self.executor.worker_pids()
+    }
+}
+
+/// Start a cell and run it `repeat` times. Setup failures are errors; failed runs are records.
+pub fn run_cell(
+    workload: &'static dyn Workload,
+    model: &'static dyn Model,
+    params: Params,
+    config: &ModelConfig,
+    repeat: usize,
+) -> Result<Vec<RunRecord>> {
+    let mut cell = Prepared::start(workload, model, params, config)?;
+    Ok((0..repeat.max(1)).map(|_| cell.run()).collect())
+}
+
+/// The run with the median wall time (the lower median for an even count).
+pub fn median(records: &[RunRecord]) -> Option<&RunRecord> {
+    let mut sorted: Vec<&RunRecord> = records.iter().collect();
+    sorted.sort_by(|a, b| a.wall_s.total_cmp(&b.wall_s));
+    sorted.get(sorted.len().saturating_sub(1) / 2).copied()
+}
+
+/// The best time `lanes` parallel lanes could achieve for tasks that take `costs` seconds
+/// each, if the OS could share cores perfectly: the total work over the lanes, but never less
+/// than the longest task (a task cannot be split).
+pub fn ideal_time(costs: &[f64], lanes: usize) -> f64 {
+    let total: f64 = costs.iter().sum();
+    let longest = costs.iter().copied().fold(0.0, f64::max);
+    (total / lanes.max(1) as f64).max(longest)
+}
+
+/// Each task's duration in a run, by task index: the costs the ideal is computed from.
+pub fn task_costs(record: &RunRecord) -> Vec<f64> {
+    let mut costs = vec![0.0; record.tasks];
+    for span in &record.timeline {
+        if let Some(cost) = costs.get_mut(span.task) {
+            *cost = span.end_s - span.start_s;
+        }
+    }
+    costs
+}
+
+/// The machine's cores available to this process.
+pub fn cores() -> usize {
+    num_cpus::get().max(1)
+}
+
+/// How close to the hardware a model can get on a CPU-bound cell: the ideal time for the
+/// sequential run's task costs spread over min(W, tasks, cores) lanes.
+pub fn cpu_ideal(sequential: &RunRecord, workers: usize) -> f64 {
+    ideal_time(&task_costs(sequential), workers.min(cores()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ideal_shares_the_work_over_the_lanes() {
+        assert_eq!(ideal_time(&[1.0; 20], 5), 4.0);
+        assert_eq!(ideal_time(&[1.0; 20], 1), 20.0);
+        assert_eq!(ideal_time(&[3.0, 3.0, 2.0, 2.0, 2.0], 2), 6.0);
+    }
+
+    #[test]
+    fn ideal_is_bounded_by_the_longest_task() {
+        assert_eq!(ideal_time(&[10.0, 1.0, 1.0, 1.0], 4), 10.0);
+        assert_eq!(ideal_time(&[1.0; 3], 8), 1.0);
+    }
+}

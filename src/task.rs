@@ -1,0 +1,102 @@
+//! Tasks as data: the unit of work a workload hands to a model, and what a task returns.
+//!
+//! A [`Task`] is plain, serialisable data so that every model can run it the same way: in place,
+//! on a thread, inside a tokio task, or in another process after a trip through a pipe as one
+//! line of JSON. The kernels themselves live next to the workload that owns them
+//! (`workload::primes::is_prime`, …); this file only dispatches to them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::workload::{primes, sum_squares, uneven};
+
+/// One unit of a workload. Models run tasks without knowing which workload made them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Task {
+    /// Is `n` prime? (trial division, the classic `is_prime`)
+    IsPrime { n: u64 },
+    /// Σ i² for i in `start..end`, in u128.
+    SumSquares { start: u64, end: u64 },
+    /// Σ i for i in `0..=n` (the tutorials' `sum_to_num`).
+    SumTo { n: u64 },
+}
+
+/// What one task returns. u128 travels as a decimal string so any JSON reader keeps it exact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Output {
+    Bool(bool),
+    Int(#[serde(with = "u128_string")] u128),
+}
+
+/// A task's result: its output, or a one-line reason it failed.
+pub type TaskOutcome = Result<Output, String>;
+
+impl Task {
+    /// Run the task on the calling thread, blocking it until the task is done.
+    pub fn run_blocking(&self) -> TaskOutcome {
+        Ok(match *self {
+            Task::IsPrime { n } => Output::Bool(primes::is_prime(n)),
+            Task::SumSquares { start, end } => Output::Int(sum_squares::sum_squares(start, end)),
+            Task::SumTo { n } => Output::Int(uneven::sum_to(n)),
+        })
+    }
+
+    /// Run the task inside an async runtime. CPU-bound tasks have no await point: they run
+    /// to the end on the executor thread and block every other task on it, exactly like CPU
+    /// work inside an asyncio coroutine.
+    pub async fn run_async(&self) -> TaskOutcome {
+        self.run_blocking()
+    }
+}
+
+impl Output {
+    /// The value as a u128, for workloads that add task results up.
+    pub fn as_int(&self) -> Option<u128> {
+        match self {
+            Output::Int(v) => Some(*v),
+            Output::Bool(_) => None,
+        }
+    }
+
+    /// The value as a bool, for workloads whose tasks answer yes or no.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Output::Bool(b) => Some(*b),
+            Output::Int(_) => None,
+        }
+    }
+}
+
+mod u128_string {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(D::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tasks_and_outputs_survive_a_json_round_trip() {
+        let task = Task::SumSquares {
+            start: 3,
+            end: 100_000_000,
+        };
+        let line = serde_json::to_string(&task).unwrap();
+        assert_eq!(serde_json::from_str::<Task>(&line).unwrap(), task);
+
+        let big = Output::Int(333_333_328_333_333_350_000_000);
+        let line = serde_json::to_string(&big).unwrap();
+        assert!(line.contains("\"333333328333333350000000\""), "{line}");
+        assert_eq!(serde_json::from_str::<Output>(&line).unwrap(), big);
+    }
+}

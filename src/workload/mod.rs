@@ -1,0 +1,133 @@
+//! Workloads: named, parameterised jobs made of independent tasks, each with a known answer.
+//!
+//! A workload only *describes* work: it turns parameters into a [`Plan`] (the tasks and the
+//! answer they must add up to) and combines task outputs into an [`Answer`]. It never spawns a
+//! thread, a task or a process; that is a model's job. Add a workload by writing one file here
+//! and one line in [`all`].
+
+pub mod primes;
+pub mod sum_squares;
+pub mod uneven;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::task::{Output, Task};
+
+/// What bounds a workload: the CPU, or waiting on the network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Cpu,
+    Io,
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kind::Cpu => "cpu",
+            Kind::Io => "io",
+        })
+    }
+}
+
+/// The size knob of a workload: what it means and which values make sense.
+#[derive(Clone, Copy, Debug)]
+pub struct Sizes {
+    /// What `--size` counts, e.g. "numbers to test".
+    pub unit: &'static str,
+    /// The size `concur run` uses unless told otherwise.
+    pub default: u64,
+    /// A size that runs in well under a second under every model (`concur verify`, tests).
+    pub small: u64,
+    /// Above this a run would take unreasonably long (or overflow): rejected up front.
+    pub max: u64,
+}
+
+/// The parameters of one cell, after validation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Params {
+    pub size: u64,
+}
+
+/// The canonical answer of a run, compared as text with the workload's known answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Answer(pub String);
+
+impl fmt::Display for Answer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A workload made concrete: the tasks to run and the answer they must produce.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub tasks: Vec<Task>,
+    /// Computed without running any task (a formula, or data from `fixtures/`).
+    pub expected: Answer,
+}
+
+/// A named job made of independent tasks with a known answer.
+pub trait Workload: Send + Sync {
+    /// The name used on the command line and in reports, e.g. `sum-squares`.
+    fn name(&self) -> &'static str;
+    /// One line: what the workload does and where it comes from.
+    fn summary(&self) -> &'static str;
+    /// CPU-bound or IO-bound.
+    fn kind(&self) -> Kind;
+    /// What `--size` means for this workload and its sensible range.
+    fn sizes(&self) -> Sizes;
+    /// The tasks for these parameters, with the known answer.
+    fn plan(&self, params: &Params) -> Result<Plan>;
+    /// Combine task outputs (in task order) into the run's answer.
+    fn answer(&self, outputs: &[Output]) -> std::result::Result<Answer, String>;
+
+    /// Validated parameters: the default size, or `size` if it is in range.
+    fn params(&self, size: Option<u64>) -> Result<Params> {
+        let sizes = self.sizes();
+        let size = size.unwrap_or(sizes.default);
+        if size == 0 || size > sizes.max {
+            return Err(Error::OutOfRange {
+                what: "--size",
+                min: 1,
+                max: sizes.max,
+                got: size,
+            });
+        }
+        Ok(Params { size })
+    }
+}
+
+/// Every workload, in the order reports list them.
+pub fn all() -> Vec<&'static dyn Workload> {
+    vec![
+        &primes::PRIMES,
+        &primes::PRIMES_REPEAT,
+        &sum_squares::SumSquares,
+        &uneven::Uneven,
+    ]
+}
+
+/// Look a workload up by its command-line name.
+pub fn by_name(name: &str) -> Result<&'static dyn Workload> {
+    all()
+        .into_iter()
+        .find(|w| w.name() == name)
+        .ok_or_else(|| Error::UnknownWorkload(name.to_string()))
+}
+
+/// The outputs as integers, or the index of the first one that is not.
+pub(crate) fn ints(outputs: &[Output]) -> std::result::Result<Vec<u128>, String> {
+    outputs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            o.as_int()
+                .ok_or_else(|| format!("task {i} returned {o:?}, expected a number"))
+        })
+        .collect()
+}
