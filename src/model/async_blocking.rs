@@ -21,6 +21,9 @@ impl Model for AsyncBlocking {
     fn python(&self) -> &'static str {
         "loop.run_in_executor(ThreadPoolExecutor(W), f)"
     }
+    fn use_when(&self) -> &'static str {
+        "an async program that must call blocking or CPU-heavy code without stalling its event loop"
+    }
     fn lane(&self) -> Lane {
         Lane::Thread
     }

@@ -19,6 +19,9 @@ impl Model for AsyncMulti {
     fn python(&self) -> &'static str {
         "no asyncio analog (one event loop per thread); closest: a loop per worker"
     }
+    fn use_when(&self) -> &'static str {
+        "network servers and clients with many connections on all cores; CPU work still holds a worker while it runs"
+    }
     fn lane(&self) -> Lane {
         Lane::Task
     }

@@ -24,6 +24,9 @@ impl Model for AsyncSingle {
     fn python(&self) -> &'static str {
         "asyncio.gather on one event loop"
     }
+    fn use_when(&self) -> &'static str {
+        "many concurrent waits (sockets, timers) on one thread; never long CPU work, which stalls every other task"
+    }
     fn lane(&self) -> Lane {
         Lane::Task
     }

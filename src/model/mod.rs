@@ -99,6 +99,8 @@ pub trait Model: Send + Sync {
     fn summary(&self) -> &'static str;
     /// The Python construct it corresponds to.
     fn python(&self) -> &'static str;
+    /// One line: the kind of work this model is the right choice for.
+    fn use_when(&self) -> &'static str;
     /// What a lane on this model's timeline is.
     fn lane(&self) -> Lane;
     /// W as this model uses it for `tasks` tasks: the threads or processes that can compute

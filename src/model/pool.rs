@@ -22,6 +22,9 @@ impl Model for RayonPool {
     fn python(&self) -> &'static str {
         "ThreadPoolExecutor(max_workers=W)"
     }
+    fn use_when(&self) -> &'static str {
+        "CPU-bound work in Rust: parallel on every core, threads reused, work stealing balances uneven tasks"
+    }
     fn lane(&self) -> Lane {
         Lane::Thread
     }

@@ -8,7 +8,7 @@
 //! (on Linux they are also told to die with their parent), so no process is left behind.
 
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -33,6 +33,9 @@ impl Model for ProcessPool {
     }
     fn python(&self) -> &'static str {
         "ProcessPoolExecutor(max_workers=W)"
+    }
+    fn use_when(&self) -> &'static str {
+        "isolation (a crash or leak stays in its process) or code that is not thread-safe; pays start-up and serialisation"
     }
     fn lane(&self) -> Lane {
         Lane::Process
@@ -82,7 +85,7 @@ struct Worker {
 }
 
 impl Worker {
-    fn spawn(index: usize, exe: &PathBuf) -> Result<Worker> {
+    fn spawn(index: usize, exe: &Path) -> Result<Worker> {
         let mut command = Command::new(exe);
         command
             .arg("worker")
@@ -108,7 +111,7 @@ impl Worker {
         })
     }
 
-    fn await_ready(&mut self, exe: &PathBuf) -> Result<()> {
+    fn await_ready(&mut self, exe: &Path) -> Result<()> {
         match self.read_line() {
             Ok(line) if line == READY => Ok(()),
             Ok(line) => Err(setup_error(

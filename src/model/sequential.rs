@@ -20,6 +20,9 @@ impl Model for Sequential {
     fn python(&self) -> &'static str {
         "a plain for loop"
     }
+    fn use_when(&self) -> &'static str {
+        "few or tiny tasks, or as the baseline: no setup, nothing shared, easiest to debug"
+    }
     fn lane(&self) -> Lane {
         Lane::Thread
     }

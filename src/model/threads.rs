@@ -24,6 +24,9 @@ impl Model for ThreadPerTask {
     fn python(&self) -> &'static str {
         "threading.Thread per task"
     }
+    fn use_when(&self) -> &'static str {
+        "a handful of long, blocking tasks; cost grows with every thread (stack, spawn), so not thousands"
+    }
     fn lane(&self) -> Lane {
         Lane::Thread
     }
