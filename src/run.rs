@@ -44,6 +44,37 @@ pub struct RunRecord {
     pub timeline: Vec<Span>,
 }
 
+impl RunRecord {
+    /// The record of a cell that could not run at all (its model failed to start).
+    pub fn failed(
+        workload: &dyn Workload,
+        model: &dyn Model,
+        params: &Params,
+        config: &ModelConfig,
+        error: &dyn std::fmt::Display,
+    ) -> RunRecord {
+        let plan = workload.plan(params).ok();
+        let tasks = plan.as_ref().map_or(0, |p| p.tasks.len());
+        RunRecord {
+            workload: workload.name().to_string(),
+            model: model.name().to_string(),
+            kind: workload.kind(),
+            workers: model.workers(config, tasks),
+            size: params.size,
+            tasks,
+            ok: false,
+            answer: None,
+            expected: plan.map(|p| p.expected.0).unwrap_or_default(),
+            wall_s: 0.0,
+            setup_s: 0.0,
+            failed_tasks: tasks,
+            errors: vec![error.to_string()],
+            lane: model.lane(),
+            timeline: Vec::new(),
+        }
+    }
+}
+
 /// A cell whose model is started and ready to run its tasks any number of times.
 pub struct Prepared {
     workload: &'static dyn Workload,
