@@ -20,6 +20,7 @@
 
 pub mod error;
 pub mod model;
+pub mod report;
 pub mod results;
 pub mod run;
 pub mod task;

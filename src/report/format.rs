@@ -1,0 +1,115 @@
+//! How numbers read on the page: times with a unit picked for their size, speedups, percents,
+//! bytes. Tables, charts and the prose all use these, so the same number always reads the same.
+
+/// The unit to show times up to `max_s` seconds in: its name and the factor from seconds.
+pub fn time_unit(max_s: f64) -> (&'static str, f64) {
+    if max_s >= 1.0 {
+        ("s", 1.0)
+    } else if max_s >= 1e-3 {
+        ("ms", 1e3)
+    } else if max_s >= 1e-6 {
+        ("µs", 1e6)
+    } else {
+        ("ns", 1e9)
+    }
+}
+
+/// A duration with three significant digits and its own unit: `1.23 s`, `45.6 ms`, `789 µs`.
+pub fn time(s: f64) -> String {
+    if !s.is_finite() {
+        return "-".into();
+    }
+    let (unit, factor) = time_unit(s.abs());
+    format!("{} {unit}", sig3(s * factor))
+}
+
+/// Three significant digits, no exponent: `1.23`, `45.6`, `789`, `1234`.
+pub fn sig3(v: f64) -> String {
+    let a = v.abs();
+    if a >= 100.0 || a == 0.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// A speedup: `3.4×`, `12×`, `0.85×`.
+pub fn speedup(x: f64) -> String {
+    if !x.is_finite() {
+        "-".into()
+    } else if x >= 10.0 {
+        format!("{x:.0}×")
+    } else if x >= 1.0 {
+        format!("{x:.1}×")
+    } else {
+        format!("{x:.2}×")
+    }
+}
+
+/// A fraction as a whole percent: `87%`.
+pub fn percent(f: f64) -> String {
+    if f.is_finite() {
+        format!("{:.0}%", f * 100.0)
+    } else {
+        "-".into()
+    }
+}
+
+/// Bytes in binary units: `512 KiB`, `38.2 MiB`, `7.81 GiB`.
+pub fn bytes(b: u64) -> String {
+    let b = b as f64;
+    const KIB: f64 = 1024.0;
+    if b >= KIB * KIB * KIB {
+        format!("{} GiB", sig3(b / (KIB * KIB * KIB)))
+    } else if b >= KIB * KIB {
+        format!("{} MiB", sig3(b / (KIB * KIB)))
+    } else if b >= KIB {
+        format!("{} KiB", sig3(b / KIB))
+    } else {
+        format!("{b:.0} B")
+    }
+}
+
+/// `name` reduced to `[a-z0-9-]`, for file names and HTML ids.
+pub fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-').to_string();
+    if out.is_empty() {
+        "x".into()
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_pick_their_unit() {
+        assert_eq!(time(1.234), "1.23 s");
+        assert_eq!(time(0.0456), "45.6 ms");
+        assert_eq!(time(0.000789), "789 µs");
+        assert_eq!(time(12.0), "12.0 s");
+    }
+
+    #[test]
+    fn speedups_and_slugs() {
+        assert_eq!(speedup(3.42), "3.4×");
+        assert_eq!(speedup(0.851), "0.85×");
+        assert_eq!(slug("primes-scaling"), "primes-scaling");
+        assert_eq!(slug("Async MT/2"), "async-mt-2");
+        assert_eq!(bytes(40 * 1024 * 1024), "40.0 MiB");
+    }
+}
