@@ -40,13 +40,18 @@ fn fake(
         "async-mt" => (Lane::Task, tasks, 2),
         _ => (Lane::Thread, workers.max(1), workers.max(1)),
     };
+    // IO tasks wait together; CPU tasks overlap only where there are threads to run them.
     let overlapping = kind == Kind::Io && lane == Lane::Task || model == "threads";
+    let staircase = kind == Kind::Cpu && lane == Lane::Task && model == "async";
     let per_lane = tasks.div_ceil(lanes).max(1);
     let timeline = (0..tasks)
         .map(|t| {
             let l = t % lanes;
             let slot = t / lanes;
-            let (start_s, end_s) = if overlapping {
+            let (start_s, end_s) = if staircase {
+                let len = wall / tasks as f64;
+                (t as f64 * len, (t as f64 + 0.97) * len)
+            } else if overlapping {
                 let start = wall * 0.02 * (t as f64 / tasks as f64);
                 (start, start + wall * 0.9)
             } else {

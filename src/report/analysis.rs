@@ -248,7 +248,7 @@ pub fn notice(section: &Section, cores: usize) -> Vec<String> {
 /// The sentences under a scaling table.
 pub fn notice_scaling(group: &Group, cores: usize) -> Vec<String> {
     let mut out = Vec::new();
-    for model in group.models() {
+    for model in group.models().into_iter().filter(|m| m != BASELINE) {
         let rows: Vec<&Row> = group
             .rows
             .iter()
@@ -547,7 +547,11 @@ fn setup_cost(m: &[&Row]) -> Option<String> {
              pool, runtime or set of processes, so it matters when you run only a few batches.",
             r.cell.model,
             time(r.cell.setup_s),
-            speedup(ratio)
+            if ratio < 1.0 {
+                format!("{} of", percent(ratio))
+            } else {
+                format!("{} as long as", speedup(ratio))
+            }
         )
     })
 }

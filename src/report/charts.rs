@@ -397,6 +397,38 @@ pub fn scaling(group: &Group, cores: usize) -> Result<Svg> {
     })
 }
 
+/// Ticks for a log axis from `lo` to `hi`: 1, 2, 5 times powers of ten, at most eight.
+fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let mut ticks = Vec::new();
+    let mut decade = 10f64.powf(lo.max(1e-12).log10().floor());
+    while decade <= hi {
+        for m in [1.0, 2.0, 5.0] {
+            let t = decade * m;
+            if t >= lo && t <= hi {
+                ticks.push(t);
+            }
+        }
+        decade *= 10.0;
+    }
+    if ticks.len() > 8 {
+        ticks.retain(|t| {
+            let m = t / 10f64.powf(t.log10().floor());
+            (m - 1.0).abs() < 1e-6
+        });
+    }
+    ticks
+}
+
+/// An axis number without trailing zeros: `50`, `2.5`, `0.25`.
+fn tick(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{v:.0}")
+    } else {
+        let s = super::format::sig3(v);
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
 /// At most `max` of `values`, evenly picked, always keeping the first and last.
 fn thin(values: &[f64], max: usize) -> Vec<f64> {
     if values.len() <= max {
@@ -506,22 +538,23 @@ pub fn sweep(group: &Group, measure: Measure) -> Result<Svg> {
         match measure {
             Measure::Time => {
                 let (a, b) = if y_lo.is_finite() && y_hi > 0.0 {
-                    (y_lo * factor / 2.0, y_hi * factor * 2.0)
+                    (y_lo * factor / 1.5, y_hi * factor * 1.5)
                 } else {
                     (0.1, 10.0)
                 };
+                let y_keys = log_ticks(a, b);
                 let mut chart = ChartBuilder::on(&root)
                     .margin(16)
                     .x_label_area_size(52)
                     .y_label_area_size(76)
-                    .build_cartesian_2d(x_range, (a..b).log_scale())
+                    .build_cartesian_2d(x_range, (a..b).log_scale().with_key_points(y_keys))
                     .map_err(err)?;
                 chart
                     .configure_mesh()
                     .bold_line_style(GRID)
                     .light_line_style(WHITE)
                     .x_label_formatter(&|x| format!("{x:.0}"))
-                    .y_label_formatter(&|y| super::format::sig3(*y))
+                    .y_label_formatter(&|y| tick(*y))
                     .x_desc(format!("{param} (log scale)"))
                     .y_desc(format!("mean time per run ({unit}, log scale)"))
                     .label_style((FONT, 16))
@@ -563,7 +596,7 @@ pub fn sweep(group: &Group, measure: Measure) -> Result<Svg> {
                     .bold_line_style(GRID)
                     .light_line_style(WHITE)
                     .x_label_formatter(&|x| format!("{x:.0}"))
-                    .y_label_formatter(&|y| super::format::sig3(*y))
+                    .y_label_formatter(&|y| tick(*y))
                     .x_desc(format!("{param} (log scale)"))
                     .y_desc("peak resident memory (MiB)")
                     .label_style((FONT, 16))
@@ -663,8 +696,8 @@ pub fn timeline(rows: &[&Row]) -> Result<Svg> {
             .map_err(err)?;
         let px_per_unit = (WIDTH as f64 - label_width as f64 - 40.0) / x_max;
         for (i, r) in rows.iter().enumerate() {
-            let top = (n - i) as f64 - 0.26;
-            let bottom = (n - 1 - i) as f64 + 0.1;
+            let top = (n - i) as f64 - 0.3;
+            let bottom = (n - 1 - i) as f64 + 0.16;
             let mut lanes: Vec<usize> = r.cell.timeline.iter().map(|s| s.lane).collect();
             lanes.sort_unstable();
             lanes.dedup();
@@ -673,8 +706,18 @@ pub fn timeline(rows: &[&Row]) -> Result<Svg> {
             let fill = if shown > 12 { 1.0 } else { 0.8 };
             let color = model_color(&r.cell.model);
             let light = color.mix(0.55);
+            let mut order: Vec<&crate::model::Span> = r.cell.timeline.iter().collect();
+            order.sort_by(|a, b| {
+                (a.lane, a.start_s)
+                    .partial_cmp(&(b.lane, b.start_s))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
             let mut bars = Vec::new();
-            for s in &r.cell.timeline {
+            let mut previous_lane = usize::MAX;
+            let mut nth = 0usize;
+            for s in order {
+                nth = if s.lane == previous_lane { nth + 1 } else { 0 };
+                previous_lane = s.lane;
                 let Ok(j) = lanes[..shown].binary_search(&s.lane) else {
                     continue;
                 };
@@ -682,7 +725,7 @@ pub fn timeline(rows: &[&Row]) -> Result<Svg> {
                 let y0 = y1 - lane_h * fill;
                 let x0 = s.start_s * factor;
                 let x1 = (s.end_s * factor).max(x0 + 1.5 / px_per_unit);
-                let style = if s.task % 2 == 0 {
+                let style = if nth.is_multiple_of(2) {
                     color.filled()
                 } else {
                     light.filled()
@@ -695,21 +738,21 @@ pub fn timeline(rows: &[&Row]) -> Result<Svg> {
                 crate::model::Lane::Process => "process",
                 crate::model::Lane::Task => "async task",
             };
-            let mut note = format!(
-                "{} {what}{}",
-                lanes.len(),
-                if lanes.len() == 1 { "" } else { "s" }
-            );
+            let tasks = r.cell.timeline.len();
+            let mut note = if lanes.len() == tasks {
+                format!("{}, one {what} each", plural(tasks, "task"))
+            } else {
+                format!("{} on {}", plural(tasks, "task"), plural(lanes.len(), what))
+            };
             if lanes.len() > shown {
-                note.push_str(&format!(", first {shown} drawn"));
+                note.push_str(&format!(" (first {shown} lanes drawn)"));
             }
-            note.push_str(&format!(", {} tasks", r.cell.timeline.len()));
             chart
                 .plotting_area()
                 .draw(&Text::new(
                     note,
-                    (x_max, (n - i) as f64 - 0.02),
-                    text(13, &MUTED, HPos::Right, VPos::Top),
+                    (0.0, top + 0.04),
+                    text(13, &MUTED, HPos::Left, VPos::Bottom),
                 ))
                 .map_err(err)?;
         }
@@ -720,6 +763,16 @@ pub fn timeline(rows: &[&Row]) -> Result<Svg> {
         width: WIDTH,
         height,
     })
+}
+
+/// `1 thread`, `2 threads`, `2 processes`.
+pub fn plural(n: usize, word: &str) -> String {
+    let suffix = match (n, word.ends_with('s')) {
+        (1, _) => "",
+        (_, true) => "es",
+        _ => "s",
+    };
+    format!("{n} {word}{suffix}")
 }
 
 /// Models in display order (for legends built outside plotters).

@@ -92,10 +92,13 @@ fn to_cell(rec: BenchRecord, estimate: Option<&std::result::Result<Estimate, Str
     match estimate {
         Some(Ok(e)) if r.ok => measured = Some(e.clone()),
         Some(Ok(e)) => notes.push(format!(
-            "criterion measured {:.3} ms, but the run's answer was not right, so no time is shown",
-            e.mean_s * 1e3
+            "criterion has an estimate of {} on disk (perhaps from an earlier run), but this \
+             run's answer was not right, so no time is shown",
+            super::format::time(e.mean_s)
         )),
         Some(Err(why)) => notes.push(format!("criterion's estimate could not be read: {why}")),
+        // A failed cell is not timed: its errors say why, a missing estimate adds nothing.
+        None if !r.ok => {}
         None => notes.push(format!(
             "criterion has no estimate for {}/{}/{}",
             rec.group, rec.function, rec.value

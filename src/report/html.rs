@@ -510,7 +510,7 @@ fn timeline_sentence(r: &Row) -> String {
         crate::model::Lane::Process => ("process", "worker process"),
         crate::model::Lane::Task => ("async task", "OS thread"),
     };
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let plural = charts::plural;
     let mut s = format!(
         "{}: {} on {} over {}",
         r.cell.model,
@@ -523,8 +523,8 @@ fn timeline_sentence(r: &Row) -> String {
     }
     if end > 0.0 {
         s.push_str(&format!(
-            "; on average {} tasks were in progress at once",
-            super::format::sig3(busy / end)
+            "; on average {:.1} tasks were in progress at once",
+            busy / end
         ));
     }
     s.push('.');
@@ -583,7 +583,11 @@ fn row_view(r: &Row) -> RowView {
         speedup,
         ideal: c.ideal_s.map(time).unwrap_or_else(|| "-".into()),
         efficiency: r.efficiency.map(percent).unwrap_or_else(|| "-".into()),
-        setup: time(c.setup_s),
+        setup: if c.setup_s > 0.0 {
+            time(c.setup_s)
+        } else {
+            "none".into()
+        },
         memory: c.peak_rss_bytes.map(bytes).unwrap_or_else(|| "-".into()),
         answer: if c.ok { OK_MARK } else { "✗" },
         answer_title,

@@ -4,7 +4,8 @@
 //!
 //! It only reads recorded results; it never runs a benchmark. Entry points: [`collect`] (join
 //! what is on disk), [`write`] (render into a folder), [`rerender`] (render again from the
-//! `results.json` a previous [`write`] left there).
+//! `results.json` a previous [`write`] left there), and [`generate`] (collect + write, for the
+//! benches' `main`).
 
 mod analysis;
 mod charts;
@@ -25,6 +26,14 @@ pub const GAP_MARK: &str = "no estimate";
 pub const NO_BASELINE: &str = "-";
 /// A checked, correct answer.
 pub const OK_MARK: &str = "✓";
+
+/// What a bench's `main` calls after its groups ran (on a real measuring run only): join the
+/// records in `target/concur/records/` with `target/criterion/`, and write the page into
+/// `reports/`. `command` is what reproduces it, shown on the page. Returns the page's path.
+pub fn generate(command: &str) -> anyhow::Result<std::path::PathBuf> {
+    let results = collect(&crate::results::records_dir(), &criterion_dir(), command)?;
+    write(&results, &default_out_dir())
+}
 
 /// The folder the report lands in, relative to the package root: `reports/`.
 pub fn default_out_dir() -> std::path::PathBuf {
