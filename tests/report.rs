@@ -237,6 +237,11 @@ fn fixture() -> Vec<Fake> {
                 Some(mean),
                 Some(0.05),
             );
+            c.record.record.workers = match m {
+                "threads" => n,
+                "async" => 1,
+                _ => 2,
+            };
             c.record.peak_rss_bytes = Some(((12.0 + mib * n as f64) * 1024.0 * 1024.0) as u64);
             v.push(c);
         }
@@ -425,6 +430,8 @@ fn page_shows_every_section_cell_and_failure_marker() {
     assert!(html.contains("Fixture CPU @ 2.0GHz") && html.contains("cargo bench"));
     assert!(html.contains("criterion/report/index.html"));
     assert!(html.contains("What to notice"));
+    assert!(html.contains("<th>N</th>"), "crowd's value is N");
+    assert!(html.contains("At N=10000, async-mt was fastest"));
     assert!(
         !html.contains("http://") && !html.contains("https://"),
         "offline page"

@@ -68,7 +68,8 @@ pub struct Group<'a> {
     pub rows: Vec<Row<'a>>,
     /// Several numeric values per model (a sweep over W or N): drawn as lines, not bars.
     pub sweep: bool,
-    /// What the value means: `W` (workers) or `N` (requests in flight).
+    /// What the value means: `W` (workers), `N` (requests in flight: the value is the task
+    /// count), or plain `value` when the records do not say.
     pub param: &'static str,
 }
 
@@ -203,10 +204,20 @@ fn group<'a>(results: &'a Results, name: &str, kind: Kind) -> Option<Group<'a>> 
     let numeric = rows.iter().all(|r| num(&r.cell.value).is_finite());
     let models: BTreeSet<&str> = rows.iter().map(|r| r.cell.model.as_str()).collect();
     let sweep = numeric && rows.len() > models.len();
-    let param = if scaling || (kind == Kind::Cpu) {
+    let param = if scaling || kind == Kind::Cpu {
+        "W"
+    } else if rows
+        .iter()
+        .all(|r| r.cell.value == r.cell.tasks.to_string())
+    {
+        "N"
+    } else if rows
+        .iter()
+        .all(|r| r.cell.value == r.cell.workers.to_string())
+    {
         "W"
     } else {
-        "N"
+        "value"
     };
     Some(Group { rows, sweep, param })
 }

@@ -26,6 +26,8 @@ const GRID: RGBColor = RGBColor(225, 225, 225);
 const FAIL: RGBColor = RGBColor(190, 30, 30);
 const MUTED: RGBColor = RGBColor(110, 110, 110);
 const WIDTH: u32 = 760;
+/// Sweep charts come in pairs (time, memory) that sit side by side on a laptop.
+const SWEEP_WIDTH: u32 = 540;
 
 /// Colour-blind-safe (Okabe–Ito) colours in model registry order; unknown models get the rest.
 const PALETTE: [RGBColor; 10] = [
@@ -365,7 +367,7 @@ pub fn scaling(group: &Group, cores: usize) -> Result<Svg> {
         chart
             .draw_series(dashed(&ideal))
             .map_err(err)?
-            .label("ideal")
+            .label("ideal (dashed)")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], INK.stroke_width(2)));
         for model in group.models() {
             let color = model_color(&model);
@@ -387,7 +389,7 @@ pub fn scaling(group: &Group, cores: usize) -> Result<Svg> {
                 .draw_series(pts.iter().map(|&p| Circle::new(p, 5, color.filled())))
                 .map_err(err)?;
         }
-        series_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        series_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         root.present().map_err(err)?;
     }
     Ok(Svg {
@@ -497,7 +499,7 @@ pub enum Measure {
 
 /// Time or memory against N (log axis), one line per model.
 pub fn sweep(group: &Group, measure: Measure) -> Result<Svg> {
-    let height = 440;
+    let height = 400;
     let values: Vec<f64> = group
         .values()
         .iter()
@@ -523,7 +525,7 @@ pub fn sweep(group: &Group, measure: Measure) -> Result<Svg> {
     let (unit, factor) = time_unit(if y_hi > 0.0 { y_hi } else { 1.0 });
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut out, (SWEEP_WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         let x_range = (lo / 1.6..hi * 1.6)
             .log_scale()
@@ -627,7 +629,7 @@ pub fn sweep(group: &Group, measure: Measure) -> Result<Svg> {
     }
     Ok(Svg {
         text: out,
-        width: WIDTH,
+        width: SWEEP_WIDTH,
         height,
     })
 }
