@@ -163,6 +163,13 @@ mod tests {
     }
 
     #[test]
+    fn detects_this_machine_without_failing() {
+        let m = detect();
+        assert!(m.cores >= 1);
+        assert!(!m.cpu_model.is_empty() && !m.os.is_empty() && !m.rustc.is_empty());
+    }
+
+    #[test]
     fn the_built_lock_names_the_runtime_crates() {
         let v = crate_versions(CARGO_LOCK, TRACKED_CRATES);
         assert!(v.contains_key("tokio") && v.contains_key("plotters"));
