@@ -71,6 +71,8 @@ struct SummaryRow {
     kind: String,
     winner: String,
     color: String,
+    /// For a sweep, where the winner was picked: `N=10000`.
+    at: String,
     mean: String,
     speedup: String,
     efficiency: String,
@@ -262,6 +264,10 @@ fn page(results: &Results, out_dir: &Path) -> Result<Page> {
                 .map(|w| w.cell.model.clone())
                 .unwrap_or_else(|| "-".into()),
             color: win.map(|w| css_color(&w.cell.model)).unwrap_or_default(),
+            at: match (win, s.main.as_ref().or(s.scaling.as_ref())) {
+                (Some(w), Some(g)) if g.sweep => format!("{}={}", g.param, w.cell.value),
+                _ => String::new(),
+            },
             mean: win
                 .and_then(|w| w.mean())
                 .map(time)
