@@ -64,8 +64,16 @@ fn ureq_error(e: ureq::Error, timeout_ms: u64) -> String {
 /// GET `url` on the calling thread (blocking), with this thread's agent.
 pub fn get_blocking(url: &str, timeout_ms: u64) -> Result<Reply, String> {
     with_agent(timeout_ms, |agent| {
-        let mut response = agent.get(url).call().map_err(|e| ureq_error(e, timeout_ms))?;
-        finish_blocking(url, response.status().as_u16(), response.body_mut(), timeout_ms)
+        let mut response = agent
+            .get(url)
+            .call()
+            .map_err(|e| ureq_error(e, timeout_ms))?;
+        finish_blocking(
+            url,
+            response.status().as_u16(),
+            response.body_mut(),
+            timeout_ms,
+        )
     })
 }
 
@@ -77,7 +85,12 @@ pub fn post_blocking(url: &str, body: &str, timeout_ms: u64) -> Result<Reply, St
             .header("content-type", "application/json")
             .send(body)
             .map_err(|e| ureq_error(e, timeout_ms))?;
-        finish_blocking(url, response.status().as_u16(), response.body_mut(), timeout_ms)
+        finish_blocking(
+            url,
+            response.status().as_u16(),
+            response.body_mut(),
+            timeout_ms,
+        )
     })
 }
 
@@ -152,7 +165,10 @@ async fn finish_async(
     request: reqwest::RequestBuilder,
     timeout_ms: u64,
 ) -> Result<Reply, String> {
-    let response = request.send().await.map_err(|e| reqwest_error(e, timeout_ms))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| reqwest_error(e, timeout_ms))?;
     let status = response.status().as_u16();
     let body = response
         .bytes()

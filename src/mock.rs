@@ -83,7 +83,12 @@ pub fn endpoint(path: &str) -> Result<Endpoint> {
 
 /// The deterministic body of `len` bytes every static endpoint serves.
 pub fn body(len: usize) -> Vec<u8> {
-    b"concur mock body. ".iter().copied().cycle().take(len).collect()
+    b"concur mock body. "
+        .iter()
+        .copied()
+        .cycle()
+        .take(len)
+        .collect()
 }
 
 /// The api's per-question delay factor, between 0.5 and 1.4, so that replies to consecutive
@@ -154,7 +159,8 @@ fn answer_question(body: &[u8], delay: Duration) -> ResponseTemplate {
         Some((expr, terms))
     });
     let Some((expr, terms)) = parsed else {
-        return ResponseTemplate::new(400).set_body_string("expected {\"question\": \"1+2+…=___\"}");
+        return ResponseTemplate::new(400)
+            .set_body_string("expected {\"question\": \"1+2+…=___\"}");
     };
     let k = terms.last().copied().unwrap_or(0);
     let sum: u64 = terms.iter().sum();
@@ -266,7 +272,9 @@ impl Server {
     pub fn external(uri: &str) -> Result<Server> {
         let uri = base_of(uri)
             .filter(|u| u.starts_with("http://"))
-            .ok_or_else(|| Error::InvalidInput(format!("--server `{uri}` is not an http:// URL")))?;
+            .ok_or_else(|| {
+                Error::InvalidInput(format!("--server `{uri}` is not an http:// URL"))
+            })?;
         Ok(Server {
             uri,
             running: Running::External,

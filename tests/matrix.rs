@@ -12,8 +12,8 @@ use concur::workload::{self, primes, sum_squares, uneven, Workload};
 
 fn config(workers: usize) -> ModelConfig {
     ModelConfig {
-        workers,
         worker_exe: Some(PathBuf::from(env!("CARGO_BIN_EXE_concur"))),
+        ..ModelConfig::new(workers)
     }
 }
 

@@ -207,7 +207,13 @@ fn serve(delay_ms: u64, fail_rate: f64) -> Result<ExitCode> {
     let server = MockServer::start(spec)?;
     let mut out = io::stdout().lock();
     for endpoint in mock::endpoints() {
-        writeln!(out, "{}{}  {}", server.uri(), endpoint.path, endpoint.method)?;
+        writeln!(
+            out,
+            "{}{}  {}",
+            server.uri(),
+            endpoint.path,
+            endpoint.method
+        )?;
     }
     out.flush()?;
     drop(out);
@@ -253,10 +259,13 @@ fn io_setup(args: &RunArgs, delay_ms: u64, fail_rate: f64) -> Result<IoSetup> {
         Some(url) => Server::external(url)?,
         None => {
             let exe = std::env::current_exe().context("cannot find this program")?;
-            Server::spawn(&exe, MockSpec {
-                delay: Duration::from_millis(delay_ms),
-                fail_rate,
-            })?
+            Server::spawn(
+                &exe,
+                MockSpec {
+                    delay: Duration::from_millis(delay_ms),
+                    fail_rate,
+                },
+            )?
         }
     };
     // The ceiling is measured on our own server; an external one may not have /ping.
@@ -320,7 +329,10 @@ fn run_models(args: &RunArgs) -> Result<ExitCode> {
             ("--server", args.server.is_some()),
         ];
         if let Some((flag, _)) = io_flags.iter().find(|(_, given)| *given) {
-            bail!("{flag} applies to IO workloads only; {} is CPU-bound", workload.name());
+            bail!(
+                "{flag} applies to IO workloads only; {} is CPU-bound",
+                workload.name()
+            );
         }
         None
     };
@@ -389,7 +401,11 @@ fn run_models(args: &RunArgs) -> Result<ExitCode> {
         .map(|r| format!("{} ({})", r.median.model, failure_summary(&r.median)))
         .collect();
     if !failed.is_empty() {
-        eprintln!("Error: {} failed under {}", workload.name(), failed.join(", "));
+        eprintln!(
+            "Error: {} failed under {}",
+            workload.name(),
+            failed.join(", ")
+        );
     }
     drop(io);
     Ok(if failed.is_empty() && problems.is_empty() {
@@ -401,7 +417,11 @@ fn run_models(args: &RunArgs) -> Result<ExitCode> {
 
 /// "3 of 20 tasks failed: 3 × HTTP 503 from /sites/big" or the wrong-answer line.
 fn failure_summary(r: &RunRecord) -> String {
-    let what = r.errors.first().cloned().unwrap_or_else(|| "wrong answer".into());
+    let what = r
+        .errors
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "wrong answer".into());
     if r.failed_tasks > 0 {
         format!("{} of {} tasks failed: {what}", r.failed_tasks, r.tasks)
     } else {
@@ -527,7 +547,11 @@ fn answer_cell(r: &RunRecord) -> String {
     let mark = if r.ok { "✓" } else { "✗" };
     let answer = r.answer.as_deref().unwrap_or("(none)");
     let short: String = answer.chars().take(40).collect();
-    let ellipsis = if short.len() < answer.len() { "…" } else { "" };
+    let ellipsis = if short.len() < answer.len() {
+        "…"
+    } else {
+        ""
+    };
     format!("{mark} {short}{ellipsis}")
 }
 

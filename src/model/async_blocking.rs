@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::{
-    execute_error, limited, run_here, setup_error, Executor, Lane, Model, ModelConfig, Permits, TaskRun,
+    execute_error, limited, run_here, setup_error, Executor, Lane, Model, ModelConfig, Permits,
+    TaskRun,
 };
 use crate::error::Result;
 use crate::task::Task;
@@ -58,7 +59,9 @@ impl Executor for Offloaded {
                     let permits = self.permits.clone();
                     tokio::task::spawn_blocking(move || {
                         // The lane is the pool thread, numbered as the run first meets it.
-                        limited(permits.as_deref(), || run_here(&tasks[i], i, usize::MAX, clock))
+                        limited(permits.as_deref(), || {
+                            run_here(&tasks[i], i, usize::MAX, clock)
+                        })
                     })
                 })
                 .collect();

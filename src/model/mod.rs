@@ -124,7 +124,10 @@ pub trait Model: Send + Sync {
     /// wait with a thread each, so this is their W; async models can have every task waiting.
     fn in_flight(&self, config: &ModelConfig, tasks: usize) -> usize {
         let natural = self.workers(config, tasks);
-        config.in_flight.map_or(natural, |cap| natural.min(cap)).max(1)
+        config
+            .in_flight
+            .map_or(natural, |cap| natural.min(cap))
+            .max(1)
     }
     /// Build the pool / runtime / processes. Timed as the cell's setup cost.
     fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>>;

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Instant;
 
-use super::{execute_error, limited, run_here, Executor, Lane, Model, ModelConfig, Permits, TaskRun};
+use super::{
+    execute_error, limited, run_here, Executor, Lane, Model, ModelConfig, Permits, TaskRun,
+};
 use crate::error::Result;
 use crate::task::Task;
 
@@ -53,7 +55,9 @@ impl Executor for Spawner {
             for (i, task) in tasks.iter().enumerate() {
                 let spawned = thread::Builder::new()
                     .name(format!("task-{i}"))
-                    .spawn_scoped(scope, move || limited(permits, || run_here(task, i, i, clock)));
+                    .spawn_scoped(scope, move || {
+                        limited(permits, || run_here(task, i, i, clock))
+                    });
                 match spawned {
                     Ok(handle) => handles.push(handle),
                     // The threads already started are joined when the scope ends.

@@ -36,7 +36,8 @@ impl Workload for Sites {
     fn plan(&self, params: &Params) -> Result<Plan> {
         let io = params.io(self.name())?;
         let pages = [mock::endpoint(PAGES[0])?, mock::endpoint(PAGES[1])?];
-        let chosen: Vec<&mock::Endpoint> = (0..params.size as usize).map(|i| &pages[i % 2]).collect();
+        let chosen: Vec<&mock::Endpoint> =
+            (0..params.size as usize).map(|i| &pages[i % 2]).collect();
         Ok(Plan {
             tasks: chosen
                 .iter()
