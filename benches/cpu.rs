@@ -10,7 +10,7 @@ use criterion::Criterion;
 
 use common::{long_cells, measure, model_config, CellSpec};
 use concur::model;
-use concur::run::{cores, cpu_ideal, RunRecord};
+use concur::run::{cores, RunRecord};
 use concur::workload;
 
 /// (workload, size): each sequential run takes roughly 50-150 ms here.
@@ -46,11 +46,12 @@ fn main() {
                 params: params.clone(),
                 config: &config,
                 value: model.workers(&config, tasks).to_string(),
+                notes: Vec::new(),
             };
-            let record = measure(&mut group, &mut records, spec, |r| {
+            let record = measure(&mut group, &mut records, spec, |cell, r| {
                 // The sequential run is its own baseline.
                 let base = baseline.as_ref().or((r.model == "sequential").then_some(r));
-                base.map(|b| cpu_ideal(b, r.workers))
+                cell.ideal(base, None)
             });
             if model.name() == "sequential" {
                 baseline = record;
@@ -75,8 +76,9 @@ fn main() {
             params: params.clone(),
             config: &model_config(1),
             value: "1".into(),
+            notes: Vec::new(),
         },
-        |r| Some(cpu_ideal(r, 1)),
+        |cell, r| cell.ideal(Some(r), None),
     );
     for model_name in SCALING_MODELS {
         let model = model::by_name(model_name).expect("registered model");
@@ -89,9 +91,10 @@ fn main() {
                 params: params.clone(),
                 config: &config,
                 value: w.to_string(),
+                notes: Vec::new(),
             };
-            measure(&mut group, &mut records, spec, |r| {
-                baseline.as_ref().map(|b| cpu_ideal(b, r.workers))
+            measure(&mut group, &mut records, spec, |cell, _| {
+                cell.ideal(baseline.as_ref(), None)
             });
         }
     }

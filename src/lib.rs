@@ -19,6 +19,9 @@
 //! is the best time the hardware allows for the cell.
 
 pub mod error;
+pub mod http;
+pub mod mem;
+pub mod mock;
 pub mod model;
 pub mod report;
 pub mod results;

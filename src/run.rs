@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
+use crate::mem;
 use crate::model::{Executor, Lane, Model, ModelConfig, Span, TaskRun};
 use crate::task::Task;
 use crate::workload::{Answer, Kind, Params, Workload};
@@ -39,6 +40,8 @@ pub struct RunRecord {
     pub failed_tasks: usize,
     /// Distinct error messages, each with how many tasks hit it.
     pub errors: Vec<String>,
+    /// Peak resident memory during the run (this process plus worker processes), if known.
+    pub peak_rss_bytes: Option<u64>,
     /// What a lane of the timeline is for this model.
     pub lane: Lane,
     pub timeline: Vec<Span>,
@@ -69,6 +72,7 @@ impl RunRecord {
             setup_s: 0.0,
             failed_tasks: tasks,
             errors: vec![error.to_string()],
+            peak_rss_bytes: None,
             lane: model.lane(),
             timeline: Vec::new(),
         }
@@ -81,10 +85,33 @@ pub struct Prepared {
     model: &'static dyn Model,
     params: Params,
     workers: usize,
+    in_flight: usize,
     tasks: Arc<[Task]>,
+    /// The tasks cut into `--batch`es (one batch holding them all without it).
+    batches: Vec<Arc<[Task]>>,
     expected: Answer,
+    floors_s: Vec<f64>,
     executor: Box<dyn Executor>,
     setup: Duration,
+}
+
+/// The best time the hardware allows for a cell, and what bounds it.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ideal {
+    pub seconds: f64,
+    pub bound: Bound,
+}
+
+/// What the ideal time is bound by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bound {
+    /// CPU work spread over min(W, cores), or the longest task.
+    Cores,
+    /// The server's delays, in rounds of as many requests as the model keeps in flight.
+    Delay,
+    /// The mock server's own ceiling (requests per second at zero delay).
+    Mock,
 }
 
 impl Prepared {
@@ -96,17 +123,31 @@ impl Prepared {
         config: &ModelConfig,
     ) -> Result<Prepared> {
         let plan = workload.plan(&params)?;
-        let workers = model.workers(config, plan.tasks.len());
+        let n = plan.tasks.len();
+        let config = ModelConfig {
+            http: plan.tasks.iter().any(Task::is_io),
+            ..config.clone()
+        };
+        let workers = model.workers(&config, n);
+        let in_flight = model.in_flight(&config, n);
+        let tasks: Arc<[Task]> = plan.tasks.into();
+        let batches = match config.batch {
+            Some(b) if b < n => tasks.chunks(b.max(1)).map(Arc::from).collect(),
+            _ => vec![Arc::clone(&tasks)],
+        };
         let began = Instant::now();
-        let executor = model.start(config)?;
+        let executor = model.start(&config)?;
         let setup = began.elapsed();
         Ok(Prepared {
             workload,
             model,
             params,
             workers,
-            tasks: plan.tasks.into(),
+            in_flight,
+            tasks,
+            batches,
             expected: plan.expected,
+            floors_s: plan.floors_s,
             executor,
             setup,
         })
@@ -114,14 +155,31 @@ impl Prepared {
 
     /// Run the tasks once and return the raw task runs: what benches time.
     pub fn execute(&mut self) -> Result<Vec<TaskRun>> {
-        self.executor.execute(&self.tasks, Instant::now())
+        self.execute_from(Instant::now())
+    }
+
+    /// Every batch in turn, spans relative to `clock`, task indices across batches.
+    fn execute_from(&mut self, clock: Instant) -> Result<Vec<TaskRun>> {
+        let mut runs = Vec::with_capacity(self.tasks.len());
+        let mut offset = 0;
+        for batch in &self.batches {
+            for mut run in self.executor.execute(batch, clock)? {
+                run.span.task += offset;
+                runs.push(run);
+            }
+            offset += batch.len();
+        }
+        Ok(runs)
     }
 
     /// Run the tasks once, check the answer and record everything about the run.
     pub fn run(&mut self) -> RunRecord {
+        let pids = self.executor.worker_pids();
+        mem::reset_peak(&pids);
         let clock = Instant::now();
-        let executed = self.executor.execute(&self.tasks, clock);
+        let executed = self.execute_from(clock);
         let wall_s = clock.elapsed().as_secs_f64();
+        let peak_rss_bytes = mem::peak_rss(&pids);
         let mut record = RunRecord {
             workload: self.workload.name().to_string(),
             model: self.model.name().to_string(),
@@ -136,6 +194,7 @@ impl Prepared {
             setup_s: self.setup.as_secs_f64(),
             failed_tasks: 0,
             errors: Vec::new(),
+            peak_rss_bytes,
             lane: self.model.lane(),
             timeline: Vec::new(),
         };
@@ -198,6 +257,43 @@ impl Prepared {
     pub fn worker_pids(&self) -> Vec<u32> {
         self.executor.worker_pids()
     }
+
+    /// How many tasks the model keeps in flight in this cell.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight
+    }
+
+    /// The best time the hardware allows for this cell. CPU cells need the sequential run
+    /// (`baseline`) for their task costs; IO cells use the server's delays, rounds of
+    /// `in_flight` requests per `--batch`, and, if known, the mock's ceiling in requests/s.
+    pub fn ideal(&self, baseline: Option<&RunRecord>, ceiling_rps: Option<f64>) -> Option<Ideal> {
+        if self.floors_s.is_empty() {
+            let baseline = baseline?;
+            return Some(Ideal {
+                seconds: cpu_ideal(baseline, self.workers),
+                bound: Bound::Cores,
+            });
+        }
+        let mut delay = 0.0;
+        let mut offset = 0;
+        for batch in &self.batches {
+            delay += rounds_time(&self.floors_s[offset..offset + batch.len()], self.in_flight);
+            offset += batch.len();
+        }
+        let mock = ceiling_rps
+            .filter(|&rps| rps > 0.0)
+            .map(|rps| self.tasks.len() as f64 / rps);
+        Some(match mock {
+            Some(mock) if mock > delay => Ideal {
+                seconds: mock,
+                bound: Bound::Mock,
+            },
+            _ => Ideal {
+                seconds: delay,
+                bound: Bound::Delay,
+            },
+        })
+    }
 }
 
 /// Start a cell and run it `repeat` times. Setup failures are errors; failed runs are records.
@@ -226,6 +322,21 @@ pub fn ideal_time(costs: &[f64], lanes: usize) -> f64 {
     let total: f64 = costs.iter().sum();
     let longest = costs.iter().copied().fold(0.0, f64::max);
     (total / lanes.max(1) as f64).max(longest)
+}
+
+/// The time for waits of `costs` seconds when at most `lanes` can be in flight at once and a
+/// wait cannot be split: the longest-first schedule (exact for equal waits: ⌈N / lanes⌉ ×
+/// delay; within 4/3 of the optimum otherwise).
+pub fn rounds_time(costs: &[f64], lanes: usize) -> f64 {
+    let mut sorted = costs.to_vec();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let mut load = vec![0.0_f64; lanes.clamp(1, sorted.len().max(1))];
+    for cost in sorted {
+        if let Some(least) = load.iter_mut().min_by(|a, b| a.total_cmp(b)) {
+            *least += cost;
+        }
+    }
+    load.into_iter().fold(0.0, f64::max)
 }
 
 /// Each task's duration in a run, by task index: the costs the ideal is computed from.
@@ -259,6 +370,14 @@ mod tests {
         assert_eq!(ideal_time(&[1.0; 20], 5), 4.0);
         assert_eq!(ideal_time(&[1.0; 20], 1), 20.0);
         assert_eq!(ideal_time(&[3.0, 3.0, 2.0, 2.0, 2.0], 2), 6.0);
+    }
+
+    #[test]
+    fn waits_go_in_rounds_of_the_in_flight_limit() {
+        assert_eq!(rounds_time(&[0.1; 20], 5), 0.4);
+        assert_eq!(rounds_time(&[0.1; 20], 100), 0.1);
+        assert_eq!(rounds_time(&[0.1, 0.2, 0.3], 2), 0.3);
+        assert!((rounds_time(&[0.1, 0.2, 0.3], 1) - 0.6).abs() < 1e-9);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::http;
 use crate::workload::{primes, sum_squares, uneven};
 
 /// One unit of a workload. Models run tasks without knowing which workload made them.
@@ -19,6 +20,14 @@ pub enum Task {
     SumSquares { start: u64, end: u64 },
     /// Σ i for i in `0..=n` (the tutorials' `sum_to_num`).
     SumTo { n: u64 },
+    /// GET `url`; the output is the body's length in bytes.
+    Get { url: String, timeout_ms: u64 },
+    /// POST the JSON `body` to `url`; the output is the reply's body as text.
+    Post {
+        url: String,
+        body: String,
+        timeout_ms: u64,
+    },
 }
 
 /// What one task returns. u128 travels as a decimal string so any JSON reader keeps it exact.
@@ -27,6 +36,7 @@ pub enum Task {
 pub enum Output {
     Bool(bool),
     Int(#[serde(with = "u128_string")] u128),
+    Text(String),
 }
 
 /// A task's result: its output, or a one-line reason it failed.
@@ -34,20 +44,61 @@ pub type TaskOutcome = Result<Output, String>;
 
 impl Task {
     /// Run the task on the calling thread, blocking it until the task is done.
+    /// HTTP goes through this thread's blocking client (see [`crate::http`]).
     pub fn run_blocking(&self) -> TaskOutcome {
+        match self {
+            Task::Get { url, timeout_ms } => {
+                http::get_blocking(url, *timeout_ms).map(|r| Output::Int(r.body.len() as u128))
+            }
+            Task::Post {
+                url,
+                body,
+                timeout_ms,
+            } => http::post_blocking(url, body, *timeout_ms).map(|r| text(r.body)),
+            cpu => cpu.compute(),
+        }
+    }
+
+    /// Run the task inside an async runtime, HTTP through the model's shared `client`.
+    /// CPU-bound tasks have no await point: they run to the end on the executor thread and
+    /// block every other task on it, exactly like CPU work inside an asyncio coroutine.
+    pub async fn run_async(&self, client: Option<&reqwest::Client>) -> TaskOutcome {
+        let need_client = || "this model was started without an HTTP client".to_string();
+        match self {
+            Task::Get { url, timeout_ms } => {
+                http::get_async(client.ok_or_else(need_client)?, url, *timeout_ms)
+                    .await
+                    .map(|r| Output::Int(r.body.len() as u128))
+            }
+            Task::Post {
+                url,
+                body,
+                timeout_ms,
+            } => http::post_async(client.ok_or_else(need_client)?, url, body, *timeout_ms)
+                .await
+                .map(|r| text(r.body)),
+            cpu => cpu.compute(),
+        }
+    }
+
+    /// True for tasks that wait on the network.
+    pub fn is_io(&self) -> bool {
+        matches!(self, Task::Get { .. } | Task::Post { .. })
+    }
+
+    /// The CPU kernels.
+    fn compute(&self) -> TaskOutcome {
         Ok(match *self {
             Task::IsPrime { n } => Output::Bool(primes::is_prime(n)),
             Task::SumSquares { start, end } => Output::Int(sum_squares::sum_squares(start, end)),
             Task::SumTo { n } => Output::Int(uneven::sum_to(n)),
+            Task::Get { .. } | Task::Post { .. } => return Err("not a CPU task".to_string()),
         })
     }
+}
 
-    /// Run the task inside an async runtime. CPU-bound tasks have no await point: they run
-    /// to the end on the executor thread and block every other task on it, exactly like CPU
-    /// work inside an asyncio coroutine.
-    pub async fn run_async(&self) -> TaskOutcome {
-        self.run_blocking()
-    }
+fn text(body: Vec<u8>) -> Output {
+    Output::Text(String::from_utf8_lossy(&body).into_owned())
 }
 
 impl Output {
@@ -55,7 +106,7 @@ impl Output {
     pub fn as_int(&self) -> Option<u128> {
         match self {
             Output::Int(v) => Some(*v),
-            Output::Bool(_) => None,
+            _ => None,
         }
     }
 
@@ -63,7 +114,15 @@ impl Output {
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             Output::Bool(b) => Some(*b),
-            Output::Int(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The value as text, for workloads whose tasks return a reply body.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Output::Text(t) => Some(t),
+            _ => None,
         }
     }
 }

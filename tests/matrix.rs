@@ -12,8 +12,8 @@ use concur::workload::{self, primes, sum_squares, uneven, Workload};
 
 fn config(workers: usize) -> ModelConfig {
     ModelConfig {
-        workers,
         worker_exe: Some(PathBuf::from(env!("CARGO_BIN_EXE_concur"))),
+        ..ModelConfig::new(workers)
     }
 }
 
@@ -87,7 +87,7 @@ fn fixture_primality_agrees_with_miller_rabin() {
     // The expected answers come from fixtures/primes.json; check them with an independent
     // algorithm (deterministic Miller–Rabin for 64-bit numbers), not with our own kernel.
     let plan = primes::PRIMES
-        .plan(&concur::workload::Params { size: 6 })
+        .plan(&concur::workload::Params { size: 6, io: None })
         .unwrap();
     let flags: Vec<bool> = plan
         .tasks

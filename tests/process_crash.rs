@@ -21,8 +21,8 @@ fn alive(pid: u32) -> bool {
 fn killed_worker_fails_the_run_and_nothing_is_left_behind() {
     let w = workload::by_name("primes-repeat").unwrap();
     let config = ModelConfig {
-        workers: 2,
         worker_exe: Some(PathBuf::from(env!("CARGO_BIN_EXE_concur"))),
+        ..ModelConfig::new(2)
     };
     // Enough work to take far longer than the kill delay.
     let mut cell = Prepared::start(

@@ -11,14 +11,14 @@ use criterion::{BenchmarkGroup, BenchmarkId, SamplingMode};
 
 use concur::model::{Model, ModelConfig};
 use concur::results::{self, BenchRecord};
-use concur::run::{Prepared, RunRecord};
+use concur::run::{Bound, Ideal, Prepared, RunRecord};
 use concur::workload::{Params, Workload};
 
 /// The `process` model's worker: the `concur` binary cargo built for this bench.
 pub fn model_config(workers: usize) -> ModelConfig {
     ModelConfig {
-        workers,
         worker_exe: Some(PathBuf::from(env!("CARGO_BIN_EXE_concur"))),
+        ..ModelConfig::new(workers)
     }
 }
 
@@ -49,35 +49,45 @@ pub struct CellSpec<'a> {
     pub config: &'a ModelConfig,
     /// Criterion's parameter for this cell (W, N, …).
     pub value: String,
+    /// What the report should say about this cell whatever happens (e.g. the mock's ceiling).
+    pub notes: Vec<String>,
 }
 
 /// Start the cell (setup, untimed), run it once and check its answer, then let criterion time
 /// `execute` alone. A cell that fails to start or gives a wrong answer is recorded as failed
-/// and not timed. Returns the checked run.
+/// and not timed. `ideal` gets the started cell and its checked run. Returns the checked run.
 pub fn measure(
     group: &mut BenchmarkGroup<'_, WallTime>,
     records: &mut Vec<BenchRecord>,
     spec: CellSpec<'_>,
-    ideal: impl Fn(&RunRecord) -> Option<f64>,
+    ideal: impl Fn(&Prepared, &RunRecord) -> Option<Ideal>,
 ) -> Option<RunRecord> {
     let name = format!("{}/{}/{}", spec.group, spec.model.name(), spec.value);
     let started = Prepared::start(spec.workload, spec.model, spec.params.clone(), spec.config);
-    let (record, cell) = match started {
-        Ok(mut cell) => (cell.run(), Some(cell)),
+    let (record, ideal, cell) = match started {
+        Ok(mut cell) => {
+            let record = cell.run();
+            let ideal = ideal(&cell, &record);
+            (record, ideal, Some(cell))
+        }
         Err(e) => {
             let record =
                 RunRecord::failed(spec.workload, spec.model, &spec.params, spec.config, &e);
-            (record, None)
+            (record, None, None)
         }
     };
+    let mut notes = spec.notes.clone();
+    if ideal.is_some_and(|i| i.bound == Bound::Mock) {
+        notes.push("bound by the mock server's ceiling, not by the model".to_string());
+    }
     records.push(BenchRecord {
         group: spec.group.to_string(),
         function: spec.model.name().to_string(),
         value: spec.value.clone(),
-        ideal_s: ideal(&record),
+        ideal_s: ideal.map(|i| i.seconds),
+        peak_rss_bytes: record.peak_rss_bytes,
         record: record.clone(),
-        peak_rss_bytes: None,
-        notes: Vec::new(),
+        notes,
     });
     match cell {
         Some(mut cell) if record.ok => {

@@ -5,7 +5,10 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{execute_error, run_here, setup_error, Executor, Lane, Model, ModelConfig, TaskRun};
+use super::{
+    execute_error, limited, run_here, setup_error, Executor, Lane, Model, ModelConfig, Permits,
+    TaskRun,
+};
 use crate::error::Result;
 use crate::task::Task;
 
@@ -34,21 +37,31 @@ impl Model for AsyncBlocking {
             .enable_all()
             .build()
             .map_err(|e| setup_error("async-blocking", e))?;
-        Ok(Box::new(Offloaded(runtime)))
+        let permits = config
+            .in_flight
+            .filter(|&cap| cap < config.workers)
+            .map(|cap| Arc::new(Permits::new(cap)));
+        Ok(Box::new(Offloaded { runtime, permits }))
     }
 }
 
-struct Offloaded(tokio::runtime::Runtime);
+struct Offloaded {
+    runtime: tokio::runtime::Runtime,
+    permits: Option<Arc<Permits>>,
+}
 
 impl Executor for Offloaded {
     fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
-        self.0.block_on(async {
+        self.runtime.block_on(async {
             let handles: Vec<_> = (0..tasks.len())
                 .map(|i| {
                     let tasks = Arc::clone(tasks);
+                    let permits = self.permits.clone();
                     tokio::task::spawn_blocking(move || {
                         // The lane is the pool thread, numbered as the run first meets it.
-                        run_here(&tasks[i], i, usize::MAX, clock)
+                        limited(permits.as_deref(), || {
+                            run_here(&tasks[i], i, usize::MAX, clock)
+                        })
                     })
                 })
                 .collect();

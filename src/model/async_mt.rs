@@ -25,6 +25,9 @@ impl Model for AsyncMulti {
     fn lane(&self) -> Lane {
         Lane::Task
     }
+    fn in_flight(&self, config: &ModelConfig, tasks: usize) -> usize {
+        config.in_flight.unwrap_or(tasks).min(tasks).max(1)
+    }
     fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(config.workers)
@@ -32,9 +35,6 @@ impl Model for AsyncMulti {
             .enable_all()
             .build()
             .map_err(|e| setup_error("async-mt", e))?;
-        Ok(Box::new(Spawned {
-            runtime,
-            model: "async-mt",
-        }))
+        Spawned::new("async-mt", runtime, config)
     }
 }

@@ -33,33 +33,69 @@ impl Model for AsyncSingle {
     fn workers(&self, _config: &ModelConfig, _tasks: usize) -> usize {
         1
     }
-    fn start(&self, _config: &ModelConfig) -> Result<Box<dyn Executor>> {
+    fn in_flight(&self, config: &ModelConfig, tasks: usize) -> usize {
+        config.in_flight.unwrap_or(tasks).min(tasks).max(1)
+    }
+    fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| setup_error("async", e))?;
-        Ok(Box::new(Spawned {
-            runtime,
-            model: "async",
-        }))
+        Spawned::new("async", runtime, config)
     }
 }
 
-/// A runtime onto which every task is spawned as its own tokio task. Shared with `async-mt`,
-/// which differs only in how the runtime is built.
+/// A runtime onto which every task is spawned as its own tokio task, HTTP through one shared
+/// client. Shared with `async-mt`, which differs only in how the runtime is built.
 pub(super) struct Spawned {
-    pub(super) runtime: tokio::runtime::Runtime,
-    pub(super) model: &'static str,
+    runtime: tokio::runtime::Runtime,
+    model: &'static str,
+    client: Option<reqwest::Client>,
+    in_flight: Option<usize>,
+}
+
+impl Spawned {
+    pub(super) fn new(
+        model: &'static str,
+        runtime: tokio::runtime::Runtime,
+        config: &ModelConfig,
+    ) -> Result<Box<dyn Executor>> {
+        let client = if config.http {
+            // reqwest's connector registers with the runtime it is built in.
+            let _guard = runtime.enter();
+            Some(crate::http::async_client().map_err(|e| setup_error(model, e))?)
+        } else {
+            None
+        };
+        Ok(Box::new(Spawned {
+            runtime,
+            model,
+            client,
+            in_flight: config.in_flight,
+        }))
+    }
 }
 
 impl Executor for Spawned {
     fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
         let model = self.model;
+        // `--concurrency`: asyncio.Semaphore(n), one permit per task in flight.
+        let permits = self
+            .in_flight
+            .map(|n| Arc::new(tokio::sync::Semaphore::new(n.max(1))));
+        let client = self.client.clone();
         self.runtime.block_on(async {
             let handles: Vec<_> = (0..tasks.len())
                 .map(|i| {
                     let tasks = Arc::clone(tasks);
-                    tokio::spawn(async move { run_async_here(&tasks[i], i, i, clock).await })
+                    let (permits, client) = (permits.clone(), client.clone());
+                    tokio::spawn(async move {
+                        let _permit = match &permits {
+                            Some(p) => p.acquire().await.ok(),
+                            None => None,
+                        };
+                        run_async_here(&tasks[i], client.as_ref(), i, i, clock).await
+                    })
                 })
                 .collect();
             let mut runs = Vec::with_capacity(handles.len());

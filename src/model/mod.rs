@@ -17,7 +17,7 @@ mod threads;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -46,6 +46,14 @@ pub struct ModelConfig {
     /// The binary the `process` model starts as its workers (`concur worker`). `None` means
     /// this very executable, which is right when running from the `concur` CLI.
     pub worker_exe: Option<PathBuf>,
+    /// At most this many tasks in flight at once (`--concurrency`): a semaphore for models
+    /// that would otherwise run every task at once, a tighter cap for pools.
+    pub in_flight: Option<usize>,
+    /// Run the tasks in batches of this many, each batch finished before the next starts
+    /// (`--batch`); applied by `run::Prepared`, not by the models.
+    pub batch: Option<usize>,
+    /// Whether the tasks do HTTP: async models then build their shared client at start.
+    pub http: bool,
 }
 
 impl ModelConfig {
@@ -53,6 +61,9 @@ impl ModelConfig {
         ModelConfig {
             workers,
             worker_exe: None,
+            in_flight: None,
+            batch: None,
+            http: false,
         }
     }
 }
@@ -108,6 +119,15 @@ pub trait Model: Send + Sync {
     /// `threads`). The CPU ideal divides the work by this, capped by the machine's cores.
     fn workers(&self, config: &ModelConfig, _tasks: usize) -> usize {
         config.workers
+    }
+    /// How many tasks can wait on IO at the same time: the IO ideal's lanes. Blocking models
+    /// wait with a thread each, so this is their W; async models can have every task waiting.
+    fn in_flight(&self, config: &ModelConfig, tasks: usize) -> usize {
+        let natural = self.workers(config, tasks);
+        config
+            .in_flight
+            .map_or(natural, |cap| natural.min(cap))
+            .max(1)
     }
     /// Build the pool / runtime / processes. Timed as the cell's setup cost.
     fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>>;
@@ -166,12 +186,13 @@ pub(crate) fn run_here(task: &Task, index: usize, lane: usize, clock: Instant) -
 /// Run `task` on the current async task and record its span.
 pub(crate) async fn run_async_here(
     task: &Task,
+    client: Option<&reqwest::Client>,
     index: usize,
     lane: usize,
     clock: Instant,
 ) -> TaskRun {
     let start_s = since(clock);
-    let outcome = task.run_async().await;
+    let outcome = task.run_async(client).await;
     TaskRun {
         outcome,
         span: Span {
@@ -181,6 +202,45 @@ pub(crate) async fn run_async_here(
             start_s,
             end_s: since(clock),
         },
+    }
+}
+
+/// A counting semaphore for threads: at most `n` holders at once (`--concurrency` for the
+/// blocking models, like `threading.Semaphore(n)`).
+pub(crate) struct Permits {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl Permits {
+    pub(crate) fn new(n: usize) -> Permits {
+        Permits {
+            free: Mutex::new(n.max(1)),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// Wait for a permit, run `f`, give the permit back.
+    pub(crate) fn with<T>(&self, f: impl FnOnce() -> T) -> T {
+        {
+            let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+            while *free == 0 {
+                free = self.freed.wait(free).unwrap_or_else(|e| e.into_inner());
+            }
+            *free -= 1;
+        }
+        let out = f();
+        *self.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.freed.notify_one();
+        out
+    }
+}
+
+/// Run `f` under `permits` if there are any, directly otherwise.
+pub(crate) fn limited<T>(permits: Option<&Permits>, f: impl FnOnce() -> T) -> T {
+    match permits {
+        Some(p) => p.with(f),
+        None => f(),
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::{run_here, setup_error, Executor, Lane, Model, ModelConfig, TaskRun};
+use super::{limited, run_here, setup_error, Executor, Lane, Model, ModelConfig, Permits, TaskRun};
 use crate::error::Result;
 use crate::task::Task;
 
@@ -36,15 +36,25 @@ impl Model for RayonPool {
             .map_err(|e| setup_error("pool", e))?;
         // Make every worker thread exist now, so setup (not the first run) pays for spawning.
         pool.broadcast(|_| ());
-        Ok(Box::new(Pool(pool)))
+        // A cap below W holds pool threads back with a semaphore; at or above W it changes
+        // nothing, the pool already has only W threads.
+        let permits = config
+            .in_flight
+            .filter(|&cap| cap < config.workers)
+            .map(Permits::new);
+        Ok(Box::new(Pool { pool, permits }))
     }
 }
 
-struct Pool(rayon::ThreadPool);
+struct Pool {
+    pool: rayon::ThreadPool,
+    permits: Option<Permits>,
+}
 
 impl Executor for Pool {
     fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
-        Ok(self.0.install(|| {
+        let permits = self.permits.as_ref();
+        Ok(self.pool.install(|| {
             tasks
                 .par_iter()
                 // Every task its own job. Left to itself rayon cuts the list into a few
@@ -54,7 +64,7 @@ impl Executor for Pool {
                 .enumerate()
                 .map(|(i, task)| {
                     let lane = rayon::current_thread_index().unwrap_or(0);
-                    run_here(task, i, lane, clock)
+                    limited(permits, || run_here(task, i, lane, clock))
                 })
                 .collect()
         }))

@@ -46,7 +46,7 @@ impl Model for ProcessPool {
             None => std::env::current_exe()
                 .map_err(|e| setup_error("process", format!("cannot find this program: {e}")))?,
         };
-        let mut workers = Workers(Vec::with_capacity(config.workers));
+        let mut workers = Workers(Vec::with_capacity(config.workers), config.workers);
         // Spawn them all first so they start up in parallel, then wait for each to be ready.
         for index in 0..config.workers {
             workers.0.push(Worker::spawn(index, &exe)?);
@@ -54,6 +54,7 @@ impl Model for ProcessPool {
         for worker in &mut workers.0 {
             worker.await_ready(&exe)?;
         }
+        workers.1 = config.in_flight.unwrap_or(config.workers).max(1);
         Ok(Box::new(workers))
     }
 }
@@ -189,7 +190,7 @@ fn describe(status: ExitStatus) -> String {
 /// On Linux, have the kernel kill the worker if the thread that started it goes away, so a
 /// parent killed with SIGKILL leaves no orphans. Elsewhere the worker exits when its stdin
 /// closes, which happens when the parent dies.
-fn die_with_parent(command: &mut Command) {
+pub(crate) fn die_with_parent(command: &mut Command) {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::process::CommandExt;
@@ -207,8 +208,8 @@ fn die_with_parent(command: &mut Command) {
     let _ = command;
 }
 
-/// The parent side: the running workers.
-struct Workers(Vec<Worker>);
+/// The parent side: the running workers, and how many of them may have a task at once.
+struct Workers(Vec<Worker>, usize);
 
 impl Executor for Workers {
     fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
@@ -220,9 +221,11 @@ impl Executor for Workers {
         // One feeding thread per worker takes the next task from a shared counter (a queue),
         // so a worker that finishes early picks up more, like ProcessPoolExecutor.
         let per_worker: Vec<Result<Vec<TaskRun>>> = thread::scope(|scope| {
+            let in_flight = self.1;
             let handles: Vec<_> = self
                 .0
                 .iter_mut()
+                .take(in_flight)
                 .map(|worker| {
                     let (next, broken) = (&next, &broken);
                     scope.spawn(move || {

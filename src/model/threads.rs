@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Instant;
 
-use super::{execute_error, run_here, Executor, Lane, Model, ModelConfig, TaskRun};
+use super::{
+    execute_error, limited, run_here, Executor, Lane, Model, ModelConfig, Permits, TaskRun,
+};
 use crate::error::Result;
 use crate::task::Task;
 
@@ -33,21 +35,29 @@ impl Model for ThreadPerTask {
     fn workers(&self, _config: &ModelConfig, tasks: usize) -> usize {
         tasks
     }
-    fn start(&self, _config: &ModelConfig) -> Result<Box<dyn Executor>> {
-        Ok(Box::new(Spawner))
+    fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>> {
+        Ok(Box::new(Spawner {
+            in_flight: config.in_flight,
+        }))
     }
 }
 
-struct Spawner;
+struct Spawner {
+    in_flight: Option<usize>,
+}
 
 impl Executor for Spawner {
     fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
+        let permits = self.in_flight.map(Permits::new);
+        let permits = permits.as_ref();
         thread::scope(|scope| {
             let mut handles = Vec::with_capacity(tasks.len());
             for (i, task) in tasks.iter().enumerate() {
                 let spawned = thread::Builder::new()
                     .name(format!("task-{i}"))
-                    .spawn_scoped(scope, move || run_here(task, i, i, clock));
+                    .spawn_scoped(scope, move || {
+                        limited(permits, || run_here(task, i, i, clock))
+                    });
                 match spawned {
                     Ok(handle) => handles.push(handle),
                     // The threads already started are joined when the scope ends.

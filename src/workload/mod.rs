@@ -5,7 +5,11 @@
 //! thread, a task or a process; that is a model's job. Add a workload by writing one file here
 //! and one line in [`all`].
 
+pub mod api;
+pub mod crowd;
+pub mod fanout;
 pub mod primes;
+pub mod sites;
 pub mod sum_squares;
 pub mod uneven;
 
@@ -50,6 +54,28 @@ pub struct Sizes {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Params {
     pub size: u64,
+    /// Where and how IO workloads send their requests; `None` for CPU workloads.
+    pub io: Option<IoParams>,
+}
+
+/// The server side of an IO cell.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IoParams {
+    /// `http://127.0.0.1:PORT` of the mock server.
+    pub base_url: String,
+    /// The server's base delay per reply (endpoints may multiply it).
+    pub delay_ms: u64,
+    /// The clients' timeout per request.
+    pub timeout_ms: u64,
+}
+
+impl Params {
+    /// The IO parameters, or an error naming the workload that needs them.
+    pub fn io(&self, workload: &str) -> Result<&IoParams> {
+        self.io.as_ref().ok_or_else(|| {
+            Error::InvalidInput(format!("{workload} needs a mock server (IO parameters)"))
+        })
+    }
 }
 
 /// The canonical answer of a run, compared as text with the workload's known answer.
@@ -69,6 +95,9 @@ pub struct Plan {
     pub tasks: Vec<Task>,
     /// Computed without running any task (a formula, or data from `fixtures/`).
     pub expected: Answer,
+    /// For IO tasks, the least time each one can take (the server's delay before replying),
+    /// in seconds; empty for CPU tasks, whose costs are measured.
+    pub floors_s: Vec<f64>,
 }
 
 /// A named job made of independent tasks with a known answer.
@@ -85,6 +114,10 @@ pub trait Workload: Send + Sync {
     fn plan(&self, params: &Params) -> Result<Plan>;
     /// Combine task outputs (in task order) into the run's answer.
     fn answer(&self, outputs: &[Output]) -> std::result::Result<Answer, String>;
+    /// For IO workloads, the server delay `concur run` uses unless told otherwise.
+    fn default_delay_ms(&self) -> u64 {
+        0
+    }
 
     /// Validated parameters: the default size, or `size` if it is in range.
     fn params(&self, size: Option<u64>) -> Result<Params> {
@@ -98,7 +131,7 @@ pub trait Workload: Send + Sync {
                 got: size,
             });
         }
-        Ok(Params { size })
+        Ok(Params { size, io: None })
     }
 }
 
@@ -109,6 +142,10 @@ pub fn all() -> Vec<&'static dyn Workload> {
         &primes::PRIMES_REPEAT,
         &sum_squares::SumSquares,
         &uneven::Uneven,
+        &sites::Sites,
+        &api::Api,
+        &fanout::Fanout,
+        &crowd::Crowd,
     ]
 }
 
@@ -118,6 +155,11 @@ pub fn by_name(name: &str) -> Result<&'static dyn Workload> {
         .into_iter()
         .find(|w| w.name() == name)
         .ok_or_else(|| Error::UnknownWorkload(name.to_string()))
+}
+
+/// `base_url` + `path`.
+pub(crate) fn url(io: &IoParams, path: &str) -> String {
+    format!("{}{path}", io.base_url)
 }
 
 /// The outputs as integers, or the index of the first one that is not.

@@ -92,6 +92,7 @@ impl Workload for Primes {
         Ok(Plan {
             tasks: inputs.iter().map(|&(n, _)| Task::IsPrime { n }).collect(),
             expected: describe(&flags),
+            floors_s: Vec::new(),
         })
     }
 
@@ -158,7 +159,7 @@ mod tests {
 
     #[test]
     fn plan_cycles_the_docs_set() {
-        let plan = PRIMES.plan(&Params { size: 8 }).unwrap();
+        let plan = PRIMES.plan(&Params { size: 8, io: None }).unwrap();
         assert_eq!(plan.tasks.len(), 8);
         assert_eq!(plan.tasks[6], plan.tasks[0]);
         assert_eq!(plan.expected.0, "7 of 8 prime; composite: #5");

@@ -45,6 +45,7 @@ impl Workload for SumSquares {
         Ok(Plan {
             tasks,
             expected: Answer(formula(n).to_string()),
+            floors_s: Vec::new(),
         })
     }
 
@@ -83,7 +84,12 @@ mod tests {
 
     #[test]
     fn kernel_matches_formula_and_chunks_cover_the_range() {
-        let plan = SumSquares.plan(&Params { size: 12_345 }).unwrap();
+        let plan = SumSquares
+            .plan(&Params {
+                size: 12_345,
+                io: None,
+            })
+            .unwrap();
         let outputs: Vec<Output> = plan
             .tasks
             .iter()

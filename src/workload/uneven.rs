@@ -49,6 +49,7 @@ impl Workload for Uneven {
         Ok(Plan {
             tasks: sizes.into_iter().map(|n| Task::SumTo { n }).collect(),
             expected: Answer(expected.to_string()),
+            floors_s: Vec::new(),
         })
     }
 

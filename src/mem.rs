@@ -1,0 +1,48 @@
+//! Memory of a run: the peak resident set size (RSS) of this process and of any worker
+//! processes, read from Linux's /proc. Elsewhere every function returns `None`.
+//!
+//! The peak is reset before each run (writing 5 to `/proc/PID/clear_refs`), so each run's
+//! figure is its own and not the high-water mark of whatever ran before it.
+
+use std::fs;
+
+/// Reset the peak RSS of this process and of `pids`, so the next reading covers what follows.
+pub fn reset_peak(pids: &[u32]) {
+    let _ = fs::write("/proc/self/clear_refs", "5");
+    for pid in pids {
+        let _ = fs::write(format!("/proc/{pid}/clear_refs"), "5");
+    }
+}
+
+/// Peak RSS since the last reset, in bytes: this process plus each of `pids`.
+pub fn peak_rss(pids: &[u32]) -> Option<u64> {
+    let own = status_kib("self", "VmHWM:")?;
+    let others: u64 = pids
+        .iter()
+        .filter_map(|pid| status_kib(&pid.to_string(), "VmHWM:"))
+        .sum();
+    Some((own + others) * 1024)
+}
+
+fn status_kib(pid: &str, field: &str) -> Option<u64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kib| kib.parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn peak_grows_with_what_we_touch() {
+        super::reset_peak(&[]);
+        let before = super::peak_rss(&[]).unwrap();
+        let big = vec![1u8; 64 << 20];
+        std::hint::black_box(&big);
+        let after = super::peak_rss(&[]).unwrap();
+        assert!(after >= before + (32 << 20), "{before} -> {after}");
+    }
+}
