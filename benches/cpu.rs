@@ -101,5 +101,5 @@ fn main() {
     group.finish();
 
     c.final_summary();
-    common::save("cpu", &records);
+    common::save_and_report("cpu", &records);
 }

@@ -164,5 +164,5 @@ fn main() {
     }
 
     c.final_summary();
-    common::save("io", &records);
+    common::save_and_report("io", &records);
 }

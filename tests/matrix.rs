@@ -5,10 +5,11 @@
 
 use std::path::PathBuf;
 
+use concur::mock::{MockServer, MockSpec};
 use concur::model::{self, ModelConfig};
 use concur::run::Prepared;
 use concur::task::Task;
-use concur::workload::{self, primes, sum_squares, uneven, Workload};
+use concur::workload::{self, primes, sum_squares, uneven, IoParams, Kind, Workload};
 
 fn config(workers: usize) -> ModelConfig {
     ModelConfig {
@@ -17,12 +18,25 @@ fn config(workers: usize) -> ModelConfig {
     }
 }
 
-/// Run one cell once and insist on the known answer, with a span for every task.
-fn check(workload: &'static dyn Workload, model: &'static dyn model::Model, workers: usize) {
+/// Run one cell once and insist on the known answer, with a span for every task. IO
+/// workloads talk to `server`.
+fn check(
+    workload: &'static dyn Workload,
+    model: &'static dyn model::Model,
+    workers: usize,
+    server: &MockServer,
+) {
     let cell = format!("{} × {} (W={workers})", workload.name(), model.name());
-    let params = workload
+    let mut params = workload
         .params(Some(workload.sizes().small))
         .expect("small size is valid");
+    if workload.kind() == Kind::Io {
+        params.io = Some(IoParams {
+            base_url: server.uri(),
+            delay_ms: 5,
+            timeout_ms: 10_000,
+        });
+    }
     let mut prepared = Prepared::start(workload, model, params, &config(workers))
         .unwrap_or_else(|e| panic!("{cell}: could not start: {e}"));
     let record = prepared.run();
@@ -42,10 +56,11 @@ fn check(workload: &'static dyn Workload, model: &'static dyn model::Model, work
 
 #[test]
 fn every_cell_gives_the_known_answer() {
+    let server = MockServer::start(MockSpec::new(5)).expect("mock server");
     for workload in workload::all() {
         for model in model::all() {
             for workers in [1, 3] {
-                check(workload, model, workers);
+                check(workload, model, workers, &server);
             }
         }
     }

@@ -91,6 +91,7 @@ fn fake(
                 },
                 failed_tasks: 0,
                 errors: Vec::new(),
+                peak_rss_bytes: None,
                 lane,
                 timeline,
             },

@@ -103,8 +103,9 @@ pub fn measure(
     }
 }
 
-/// Save this bench's records for the report (only on a real measuring run).
-pub fn save(bench: &str, records: &[BenchRecord]) {
+/// Save this bench's records and render the report from every bench's records so far (only
+/// on a real measuring run: `--test` and `--list` leave both alone).
+pub fn save_and_report(bench: &str, records: &[BenchRecord]) {
     if !measuring() {
         return;
     }
@@ -115,5 +116,9 @@ pub fn save(bench: &str, records: &[BenchRecord]) {
             path.display()
         ),
         Err(e) => eprintln!("concur: could not save records: {e:#}"),
+    }
+    match concur::report::generate("cargo bench") {
+        Ok(page) => eprintln!("concur: report written to {}", page.display()),
+        Err(e) => eprintln!("concur: could not write the report: {e:#}"),
     }
 }

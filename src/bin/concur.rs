@@ -2,7 +2,8 @@
 //!
 //! `list` shows workloads and models, `run` measures one workload under chosen models and prints
 //! a table (or JSON lines), `verify` checks every cell's answer at a small size, `serve` runs
-//! the mock server for other clients, and the hidden `worker` subcommand is the child process
+//! the mock server for other clients, `report` re-renders the HTML report from results on
+//! disk, and the hidden `worker` subcommand is the child process
 //! of the `process` model.
 
 use std::io::{self, Write};
@@ -50,6 +51,12 @@ enum Command {
         /// The share of replies (0 to 1) that are an HTTP 503 instead.
         #[arg(long, default_value = "0")]
         fail_rate: f64,
+    },
+    /// Render reports/index.html again from the results already on disk (no benchmarks run).
+    Report {
+        /// The folder holding results.json; the page and charts are written next to it.
+        #[arg(long, default_value = "reports")]
+        dir: std::path::PathBuf,
     },
     /// Serve tasks for the `process` model over stdin/stdout (started by concur itself).
     #[command(hide = true)]
@@ -139,6 +146,11 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             delay_ms,
             fail_rate,
         } => serve(delay_ms, fail_rate),
+        Command::Report { dir } => {
+            let page = concur::report::rerender(&dir)?;
+            println!("{}", page.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Worker => {
             model::process::serve(io::stdin().lock(), io::stdout().lock())
                 .context("worker pipe")?;

@@ -1,0 +1,196 @@
+//! IO workloads against the real mock server: answers, order, every kind of fault, the
+//! `concur serve` command, and nothing left running afterwards. Small sizes and short delays;
+//! no assertion on how long anything took.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use concur::mock::{MockServer, MockSpec};
+use concur::model::{self, ModelConfig};
+use concur::run::{Prepared, RunRecord};
+use concur::workload::{self, IoParams, Params};
+
+fn config(workers: usize) -> ModelConfig {
+    ModelConfig {
+        worker_exe: Some(PathBuf::from(env!("CARGO_BIN_EXE_concur"))),
+        ..ModelConfig::new(workers)
+    }
+}
+
+fn params(workload: &str, size: u64, base_url: &str, delay_ms: u64, timeout_ms: u64) -> Params {
+    let mut params = workload::by_name(workload)
+        .unwrap()
+        .params(Some(size))
+        .unwrap();
+    params.io = Some(IoParams {
+        base_url: base_url.to_string(),
+        delay_ms,
+        timeout_ms,
+    });
+    params
+}
+
+fn run(workload: &str, model: &str, params: &Params, config: &ModelConfig) -> RunRecord {
+    let mut cell = Prepared::start(
+        workload::by_name(workload).unwrap(),
+        model::by_name(model).unwrap(),
+        params.clone(),
+        config,
+    )
+    .unwrap_or_else(|e| panic!("{workload} × {model}: {e}"));
+    cell.run()
+}
+
+#[test]
+fn api_answers_come_back_in_submission_order_under_every_model() {
+    let server = MockServer::start(MockSpec::new(10)).unwrap();
+    let p = params("api", 12, &server.uri(), 10, 10_000);
+    for m in model::all() {
+        for (label, cfg) in [
+            ("plain", config(3)),
+            (
+                "window",
+                ModelConfig {
+                    in_flight: Some(2),
+                    ..config(3)
+                },
+            ),
+            (
+                "batches",
+                ModelConfig {
+                    batch: Some(5),
+                    ..config(3)
+                },
+            ),
+        ] {
+            let r = run("api", m.name(), &p, &cfg);
+            assert!(r.ok, "{} {label}: {:?}", m.name(), r.errors);
+            assert!(r.expected.starts_with("3 6 10 15 21"), "{}", r.expected);
+            assert_eq!(r.timeline.len(), 12);
+        }
+    }
+}
+
+#[test]
+fn a_share_of_5xx_replies_is_counted_exactly_under_every_model() {
+    let server = MockServer::start(MockSpec {
+        fail_rate: 0.25,
+        ..MockSpec::new(1)
+    })
+    .unwrap();
+    let p = params("sites", 20, &server.uri(), 1, 10_000);
+    for m in model::all() {
+        server.reset(); // a fresh fault counter: exactly 5 of the next 20 replies fail
+        let r = run("sites", m.name(), &p, &config(2));
+        assert!(!r.ok, "{}", m.name());
+        assert_eq!(r.failed_tasks, 5, "{}: {:?}", m.name(), r.errors);
+        assert!(
+            r.errors.iter().all(|e| e.contains("HTTP 503")),
+            "{:?}",
+            r.errors
+        );
+        assert_eq!(r.answer, None);
+    }
+}
+
+#[test]
+fn replies_slower_than_the_timeout_fail_every_request() {
+    let server = MockServer::start(MockSpec::new(2_000)).unwrap();
+    let p = params("fanout", 1, &server.uri(), 2_000, 50);
+    for m in model::all() {
+        let r = run("fanout", m.name(), &p, &config(2));
+        assert_eq!(r.failed_tasks, 3, "{}", m.name());
+        assert_eq!(r.errors, ["3 × timed out after 50 ms"], "{}", m.name());
+    }
+}
+
+#[test]
+fn a_server_that_is_gone_fails_every_request_with_connection_refused() {
+    let uri = {
+        let server = MockServer::start(MockSpec::new(0)).unwrap();
+        server.uri()
+    }; // dropped: nothing listens there now
+    let p = params("sites", 4, &uri, 0, 5_000);
+    for m in model::all() {
+        let r = run("sites", m.name(), &p, &config(2));
+        assert!(!r.ok);
+        assert_eq!(r.failed_tasks, 4, "{}", m.name());
+        assert_eq!(r.errors, ["4 × connection refused"], "{}", m.name());
+    }
+}
+
+#[test]
+fn concur_serve_prints_one_url_per_endpoint_and_serves_them() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_concur"))
+        .args(["serve", "--delay-ms", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let urls: Vec<String> = (0..concur::mock::endpoints().len())
+        .map(|_| lines.next().unwrap().unwrap())
+        .collect();
+    let big = urls
+        .iter()
+        .find(|l| l.contains("/sites/big"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    assert!(big.starts_with("http://127.0.0.1:"), "{big}");
+    let body = ureq::get(&big)
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_vec()
+        .unwrap();
+    assert_eq!(body.len(), 10394);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn cli_io_errors_are_one_line_and_nonzero() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "run",
+                "sites",
+                "--server",
+                "http://127.0.0.1:9",
+                "--repeat",
+                "1",
+            ],
+            "connection refused",
+        ),
+        (
+            &["run", "sites", "--fail-rate", "2"],
+            "--fail-rate must be between 0 and 1",
+        ),
+        (
+            &["run", "primes", "--delay-ms", "5"],
+            "--delay-ms applies to IO workloads only",
+        ),
+        (
+            &["run", "sites", "--server", "ftp://x"],
+            "is not an http:// URL",
+        ),
+        (
+            &["run", "crowd", "--size", "20000"],
+            "--size must be between 1 and 10000",
+        ),
+        (&["serve", "--fail-rate", "-1"], "Error:"),
+    ];
+    for (args, expected) in cases {
+        let out = Command::new(env!("CARGO_BIN_EXE_concur"))
+            .args(*args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("Error:")).collect();
+        assert_eq!(errors.len(), 1, "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
