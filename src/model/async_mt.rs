@@ -35,6 +35,6 @@ impl Model for AsyncMulti {
             .enable_all()
             .build()
             .map_err(|e| setup_error("async-mt", e))?;
-        Spawned::new("async-mt", runtime, config)
+        Spawned::start("async-mt", runtime, config)
     }
 }

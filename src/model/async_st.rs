@@ -41,7 +41,7 @@ impl Model for AsyncSingle {
             .enable_all()
             .build()
             .map_err(|e| setup_error("async", e))?;
-        Spawned::new("async", runtime, config)
+        Spawned::start("async", runtime, config)
     }
 }
 
@@ -55,7 +55,7 @@ pub(super) struct Spawned {
 }
 
 impl Spawned {
-    pub(super) fn new(
+    pub(super) fn start(
         model: &'static str,
         runtime: tokio::runtime::Runtime,
         config: &ModelConfig,
