@@ -48,11 +48,17 @@ fn main() {
                 value: model.workers(&config, tasks).to_string(),
                 notes: Vec::new(),
             };
-            let record = measure(&mut group, &mut records, spec, |cell, r| {
-                // The sequential run is its own baseline.
-                let base = baseline.as_ref().or((r.model == "sequential").then_some(r));
-                cell.ideal(base, None)
-            });
+            let record = measure(
+                &mut group,
+                &mut records,
+                spec,
+                |cell, r| {
+                    // The sequential run is its own baseline.
+                    let base = baseline.as_ref().or((r.model == "sequential").then_some(r));
+                    cell.ideal(base, None)
+                },
+                None,
+            );
             if model.name() == "sequential" {
                 baseline = record;
             }
@@ -79,6 +85,7 @@ fn main() {
             notes: Vec::new(),
         },
         |cell, r| cell.ideal(Some(r), None),
+        None,
     );
     for model_name in SCALING_MODELS {
         let model = model::by_name(model_name).expect("registered model");
@@ -93,9 +100,13 @@ fn main() {
                 value: w.to_string(),
                 notes: Vec::new(),
             };
-            measure(&mut group, &mut records, spec, |cell, _| {
-                cell.ideal(baseline.as_ref(), None)
-            });
+            measure(
+                &mut group,
+                &mut records,
+                spec,
+                |cell, _| cell.ideal(baseline.as_ref(), None),
+                None,
+            );
         }
     }
     group.finish();

@@ -63,8 +63,7 @@ fn main() {
         let calibration = server(0);
         mock::ceiling(calibration.uri(), 2_000).expect("the mock server answers")
     };
-    let ceiling_note = format!("mock server ceiling: {ceiling:.0} requests/s at zero delay");
-    eprintln!("concur: {ceiling_note}");
+    eprintln!("concur: mock server ceiling: {ceiling:.0} requests/s at zero delay");
 
     for (name, size, delay_ms) in CELLS {
         let server = server(delay_ms);
@@ -82,11 +81,15 @@ fn main() {
                 params: params.clone(),
                 config: &config,
                 value: model.workers(&config, size as usize).to_string(),
-                notes: vec![ceiling_note.clone()],
+                notes: Vec::new(),
             };
-            let record = measure(&mut group, &mut records, spec, |cell, _| {
-                cell.ideal(None, Some(ceiling))
-            });
+            let record = measure(
+                &mut group,
+                &mut records,
+                spec,
+                |cell, _| cell.ideal(None, Some(ceiling)),
+                Some(ceiling),
+            );
             if model.name() == "sequential" {
                 baseline = record;
             }
@@ -125,11 +128,15 @@ fn main() {
                     params: params.clone(),
                     config: &config,
                     value,
-                    notes: vec![ceiling_note.clone()],
+                    notes: Vec::new(),
                 };
-                measure(&mut group, &mut records, spec, |cell, _| {
-                    cell.ideal(None, Some(ceiling))
-                });
+                measure(
+                    &mut group,
+                    &mut records,
+                    spec,
+                    |cell, _| cell.ideal(None, Some(ceiling)),
+                    Some(ceiling),
+                );
             }
         }
         group.finish();
@@ -153,11 +160,15 @@ fn main() {
                     params: params.clone(),
                     config: &config,
                     value: n.to_string(),
-                    notes: vec![ceiling_note.clone()],
+                    notes: Vec::new(),
                 };
-                measure(&mut group, &mut records, spec, |cell, _| {
-                    cell.ideal(None, Some(ceiling))
-                });
+                measure(
+                    &mut group,
+                    &mut records,
+                    spec,
+                    |cell, _| cell.ideal(None, Some(ceiling)),
+                    Some(ceiling),
+                );
             }
         }
         group.finish();

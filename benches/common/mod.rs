@@ -61,6 +61,7 @@ pub fn measure(
     records: &mut Vec<BenchRecord>,
     spec: CellSpec<'_>,
     ideal: impl Fn(&Prepared, &RunRecord) -> Option<Ideal>,
+    ceiling_rps: Option<f64>,
 ) -> Option<RunRecord> {
     let name = format!("{}/{}/{}", spec.group, spec.model.name(), spec.value);
     let started = Prepared::start(spec.workload, spec.model, spec.params.clone(), spec.config);
@@ -77,8 +78,16 @@ pub fn measure(
         }
     };
     let mut notes = spec.notes.clone();
-    if ideal.is_some_and(|i| i.bound == Bound::Mock) {
-        notes.push("bound by the mock server's ceiling, not by the model".to_string());
+    if let (
+        Some(Ideal {
+            bound: Bound::Mock, ..
+        }),
+        Some(rps),
+    ) = (ideal, ceiling_rps)
+    {
+        notes.push(format!(
+            "bound by the mock server's ceiling ({rps:.0} requests/s), not by the model"
+        ));
     }
     records.push(BenchRecord {
         group: spec.group.to_string(),
