@@ -2,10 +2,10 @@
 //! delay. The thread-per-task vs async lesson: a thread per waiting request costs a stack and a
 //! spawn each; async waits cost a few hundred bytes. The run records its peak memory.
 
-use super::{ints, url, Answer, Kind, Params, Plan, Sizes, Workload};
+use super::{downloaded, downloads, Answer, Kind, Params, Plan, Sizes, Workload};
 use crate::error::Result;
 use crate::mock;
-use crate::task::{Output, Task};
+use crate::task::Output;
 
 pub struct Crowd;
 
@@ -36,25 +36,10 @@ impl Workload for Crowd {
     fn plan(&self, params: &Params) -> Result<Plan> {
         let io = params.io(self.name())?;
         let endpoint = mock::endpoint(PATH)?;
-        let n = params.size as usize;
-        Ok(Plan {
-            tasks: vec![
-                Task::Get {
-                    url: url(io, PATH),
-                    timeout_ms: io.timeout_ms,
-                };
-                n
-            ],
-            expected: bytes(n as u128 * endpoint.body_bytes as u128),
-            floors_s: vec![endpoint.delay * io.delay_ms as f64 / 1e3; n],
-        })
+        Ok(downloads(io, &vec![&endpoint; params.size as usize]))
     }
 
     fn answer(&self, outputs: &[Output]) -> std::result::Result<Answer, String> {
-        Ok(bytes(ints(outputs)?.iter().sum()))
+        downloaded(outputs)
     }
-}
-
-fn bytes(total: u128) -> Answer {
-    Answer(format!("{total} bytes"))
 }

@@ -2,10 +2,10 @@
 //! delay (100, 200 and 300 ms by default). In turn they cost the sum (600 ms); concurrently,
 //! the slowest one (300 ms). `--size` is how many handlers run, three calls each.
 
-use super::{ints, url, Answer, Kind, Params, Plan, Sizes, Workload};
+use super::{downloaded, downloads, Answer, Kind, Params, Plan, Sizes, Workload};
 use crate::error::Result;
 use crate::mock;
-use crate::task::{Output, Task};
+use crate::task::Output;
 
 pub struct Fanout;
 
@@ -42,27 +42,10 @@ impl Workload for Fanout {
         let chosen: Vec<&mock::Endpoint> = (0..params.size as usize)
             .flat_map(|_| calls.iter())
             .collect();
-        Ok(Plan {
-            tasks: chosen
-                .iter()
-                .map(|e| Task::Get {
-                    url: url(io, &e.path),
-                    timeout_ms: io.timeout_ms,
-                })
-                .collect(),
-            expected: bytes(chosen.iter().map(|e| e.body_bytes as u128).sum()),
-            floors_s: chosen
-                .iter()
-                .map(|e| e.delay * io.delay_ms as f64 / 1e3)
-                .collect(),
-        })
+        Ok(downloads(io, &chosen))
     }
 
     fn answer(&self, outputs: &[Output]) -> std::result::Result<Answer, String> {
-        Ok(bytes(ints(outputs)?.iter().sum()))
+        downloaded(outputs)
     }
-}
-
-fn bytes(total: u128) -> Answer {
-    Answer(format!("{total} bytes"))
 }

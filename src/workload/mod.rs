@@ -162,6 +162,35 @@ pub(crate) fn url(io: &IoParams, path: &str) -> String {
     format!("{}{path}", io.base_url)
 }
 
+/// A plan of one GET per endpoint in `chosen`: the answer is the bytes the bodies add up to,
+/// and each request's least time is its endpoint's share of the server's delay. Shared by the
+/// workloads that download (`sites`, `fanout`, `crowd`).
+pub(crate) fn downloads(io: &IoParams, chosen: &[&crate::mock::Endpoint]) -> Plan {
+    Plan {
+        tasks: chosen
+            .iter()
+            .map(|e| Task::Get {
+                url: url(io, &e.path),
+                timeout_ms: io.timeout_ms,
+            })
+            .collect(),
+        expected: bytes(chosen.iter().map(|e| e.body_bytes as u128).sum()),
+        floors_s: chosen
+            .iter()
+            .map(|e| e.delay * io.delay_ms as f64 / 1e3)
+            .collect(),
+    }
+}
+
+/// The answer of a download workload: the bytes of every body, added up.
+pub(crate) fn downloaded(outputs: &[Output]) -> std::result::Result<Answer, String> {
+    Ok(bytes(ints(outputs)?.iter().sum()))
+}
+
+fn bytes(total: u128) -> Answer {
+    Answer(format!("{total} bytes"))
+}
+
 /// The outputs as integers, or the index of the first one that is not.
 pub(crate) fn ints(outputs: &[Output]) -> std::result::Result<Vec<u128>, String> {
     outputs

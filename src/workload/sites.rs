@@ -2,10 +2,10 @@
 //! default: 106710 bytes in all), each answered after the server's delay. Sequential pays the
 //! delay per request; anything that keeps requests in flight pays it about once per round.
 
-use super::{ints, url, Answer, Kind, Params, Plan, Sizes, Workload};
+use super::{downloaded, downloads, Answer, Kind, Params, Plan, Sizes, Workload};
 use crate::error::Result;
 use crate::mock;
-use crate::task::{Output, Task};
+use crate::task::Output;
 
 pub struct Sites;
 
@@ -38,27 +38,10 @@ impl Workload for Sites {
         let pages = [mock::endpoint(PAGES[0])?, mock::endpoint(PAGES[1])?];
         let chosen: Vec<&mock::Endpoint> =
             (0..params.size as usize).map(|i| &pages[i % 2]).collect();
-        Ok(Plan {
-            tasks: chosen
-                .iter()
-                .map(|e| Task::Get {
-                    url: url(io, &e.path),
-                    timeout_ms: io.timeout_ms,
-                })
-                .collect(),
-            expected: bytes(chosen.iter().map(|e| e.body_bytes as u128).sum()),
-            floors_s: chosen
-                .iter()
-                .map(|e| e.delay * io.delay_ms as f64 / 1e3)
-                .collect(),
-        })
+        Ok(downloads(io, &chosen))
     }
 
     fn answer(&self, outputs: &[Output]) -> std::result::Result<Answer, String> {
-        Ok(bytes(ints(outputs)?.iter().sum()))
+        downloaded(outputs)
     }
-}
-
-fn bytes(total: u128) -> Answer {
-    Answer(format!("{total} bytes"))
 }
