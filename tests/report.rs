@@ -574,3 +574,126 @@ fn demo_page_for_eyes() {
     let index = report::write(&r, &dir).expect("write demo");
     assert!(index.is_file());
 }
+
+/// An `api-limit`-like group: the same models at `window-5` and `batch-5` (times in seconds).
+fn window_batch_fixture(times: [(&str, &str, f64); 4]) -> Vec<Fake> {
+    times
+        .iter()
+        .map(|&(model, value, mean)| {
+            fake(
+                "api-limit",
+                "api",
+                Kind::Io,
+                model,
+                value,
+                50,
+                Some(mean),
+                Some(0.19),
+            )
+        })
+        .collect()
+}
+
+/// The mean the table shows for a cell, e.g. `216 ms`.
+fn table_mean<'a>(html: &'a str, c: &Cell) -> &'a str {
+    let tr = row(html, c);
+    let key = "<td class=\"num mean\">";
+    let start = tr.find(key).expect("mean column") + key.len();
+    &tr[start..start + tr[start..].find("</td>").expect("end of mean")]
+}
+
+fn rendered(dir: &Path, fakes: &[Fake]) -> (Results, String) {
+    let (records, criterion) = write_fixture(dir, fakes);
+    let r = report::collect(&records, &criterion, "cargo bench").expect("collect");
+    let out = dir.join("out");
+    let html = fs::read_to_string(report::write(&r, &out).expect("write")).expect("read");
+    (r, html)
+}
+
+fn notices(html: &str, section: &str) -> String {
+    let s = &html[html
+        .find(&format!("<section id=\"{section}\""))
+        .unwrap_or_else(|| panic!("section {section}"))..];
+    s[..s.find("</section>").expect("end")].to_string()
+}
+
+#[test]
+fn a_window_and_batches_of_the_same_size_are_compared_per_model() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (r, html) = rendered(
+        tmp.path(),
+        &window_batch_fixture([
+            ("async", "window-5", 0.211),
+            ("async", "batch-5", 0.283),
+            ("threads", "window-5", 0.216),
+            ("threads", "batch-5", 0.288),
+        ]),
+    );
+    let section = notices(&html, "api-limit");
+    let find = |model: &str, value: &str| {
+        r.cells
+            .iter()
+            .find(|c| c.group == "api-limit" && c.model == model && c.value == value)
+            .expect("cell in fixture")
+    };
+    for (model, ratio) in [("async", "1.34×"), ("threads", "1.33×")] {
+        let (w, b) = (
+            table_mean(&section, find(model, "window-5")),
+            table_mean(&section, find(model, "batch-5")),
+        );
+        let sentence =
+            format!("{model}: window-5 took {w}, batch-5 {b} — window-5 was {ratio} faster.");
+        assert!(section.contains(&sentence), "missing: {sentence}");
+        assert!(
+            section.contains(&format!(
+                "{model} {w} with the window against {b} in batches"
+            )),
+            "the why quotes {model}'s times"
+        );
+    }
+    assert!(section.contains("Why the window wins: with batches of 5"));
+    assert!(section.contains("a sliding window of 5 starts a new request as soon as one finishes"));
+    assert!(!section.contains("disagree"));
+    assert!(
+        section.contains("async window-5 was fastest"),
+        "generic sentences name the value"
+    );
+
+    let out = tmp.path().join("out");
+    for chart in ["chart-api-limit-timeline.svg", "chart-api-limit.svg"] {
+        let svg = fs::read_to_string(out.join(chart)).expect("chart");
+        for label in [
+            "async window-5",
+            "async batch-5",
+            "threads window-5",
+            "threads batch-5",
+        ] {
+            assert!(svg.contains(label), "{chart} labels {label}");
+        }
+    }
+    assert!(
+        section.contains("threads window-5: 50 tasks"),
+        "timeline sentence"
+    );
+}
+
+#[test]
+fn batches_beating_the_window_are_reported_as_disagreeing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (_, html) = rendered(
+        tmp.path(),
+        &window_batch_fixture([
+            ("async", "window-5", 0.283),
+            ("async", "batch-5", 0.211),
+            ("threads", "window-5", 0.216),
+            ("threads", "batch-5", 0.2161),
+        ]),
+    );
+    let section = notices(&html, "api-limit");
+    assert!(
+        section.contains("async: window-5 took 283 ms, batch-5 211 ms — batch-5 was 1.34× faster.")
+    );
+    assert!(section.contains("threads: window-5 took 216 ms, batch-5 216 ms — window-5 and batch-5 are tied within noise"));
+    assert!(!section.contains("Why the window wins"));
+    assert!(section.contains("The data disagree with the expectation"));
+}

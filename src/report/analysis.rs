@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use crate::results::{Cell, Results};
 use crate::workload::Kind;
 
-use super::format::{bytes, percent, slug, speedup, time};
+use super::format::{bytes, percent, ratio, slug, speedup, time};
 
 /// The model every speedup is measured against.
 pub const BASELINE: &str = "sequential";
@@ -23,6 +23,9 @@ pub enum Status {
 /// One cell with what it is compared against.
 pub struct Row<'a> {
     pub cell: &'a Cell,
+    /// How the page names this cell: the model, or `model value` where the model was measured
+    /// at more than one non-numeric value in its group (`threads window-5`).
+    pub label: String,
     /// The sequential cell doing the same work, if one was measured.
     pub baseline: Option<&'a Cell>,
     /// Baseline mean over this cell's mean.
@@ -193,6 +196,7 @@ fn group<'a>(results: &'a Results, name: &str, kind: Kind) -> Option<Group<'a>> 
                 _ => None,
             };
             Row {
+                label: cell.model.clone(),
                 cell,
                 baseline,
                 speedup,
@@ -204,6 +208,15 @@ fn group<'a>(results: &'a Results, name: &str, kind: Kind) -> Option<Group<'a>> 
     let numeric = rows.iter().all(|r| num(&r.cell.value).is_finite());
     let models: BTreeSet<&str> = rows.iter().map(|r| r.cell.model.as_str()).collect();
     let sweep = numeric && rows.len() > models.len();
+    let mut rows = rows;
+    if !sweep {
+        let cells: Vec<&Cell> = rows.iter().map(|r| r.cell).collect();
+        for r in &mut rows {
+            if cells.iter().filter(|c| c.model == r.cell.model).count() > 1 {
+                r.label = format!("{} {}", r.cell.model, r.cell.value);
+            }
+        }
+    }
     let param = if scaling || kind == Kind::Cpu {
         "W"
     } else if rows
@@ -249,6 +262,7 @@ pub fn notice(section: &Section, cores: usize) -> Vec<String> {
     if main.sweep {
         out.extend(notice_sweep(main));
     } else {
+        out.extend(notice_values(main));
         let rows: Vec<&Row> = main.rows.iter().collect();
         out.extend(notice_cells(&rows, section.kind, cores));
     }
@@ -352,7 +366,7 @@ fn notice_cells(rows: &[&Row], kind: Kind, cores: usize) -> Vec<String> {
         match (win.speedup, win.baseline) {
             (Some(sp), Some(b)) => format!(
                 "{} was fastest: {}, {} faster than sequential ({}).",
-                win.cell.model,
+                win.label,
                 time(wt),
                 speedup(sp),
                 time(b.mean_s.unwrap_or(f64::NAN))
@@ -360,7 +374,7 @@ fn notice_cells(rows: &[&Row], kind: Kind, cores: usize) -> Vec<String> {
             _ => format!(
                 "{} was fastest at {}; no sequential baseline was measured, so there are no \
                  speedups.",
-                win.cell.model,
+                win.label,
                 time(wt)
             ),
         }
@@ -382,16 +396,16 @@ fn notice_cells(rows: &[&Row], kind: Kind, cores: usize) -> Vec<String> {
             out.push(format!(
                 "{} ({}) is within noise of {}: their 95% confidence intervals overlap, so \
                  treat them as tied.",
-                run.cell.model,
+                run.label,
                 time(run.mean().unwrap_or(f64::NAN)),
-                win.cell.model
+                win.label
             ));
         } else {
             out.push(format!(
                 "The runner-up, {}, took {} ({} the winner's time).",
-                run.cell.model,
+                run.label,
                 time(run.mean().unwrap_or(f64::NAN)),
-                speedup(run.mean().unwrap_or(f64::NAN) / wt)
+                ratio(run.mean().unwrap_or(f64::NAN) / wt)
             ));
         }
     }
@@ -431,14 +445,14 @@ fn cpu_checks(m: &[&Row], seq: Option<&Row>, cores: usize) -> Vec<String> {
         if cores <= 1 {
             out.push(format!(
                 "This machine has one core, so no model can run CPU work in parallel: {} got {}.",
-                t.cell.model,
+                t.label,
                 speedup(sp)
             ));
         } else if sp >= 1.3 {
             out.push(format!(
                 "Unlike Python threads, which the GIL keeps to one core at a time, {} used \
                  several cores: {} faster than sequential with {} cores (the most possible is {}).",
-                t.cell.model,
+                t.label,
                 speedup(sp),
                 cores,
                 speedup(t.cell.workers.clamp(1, cores) as f64)
@@ -447,7 +461,7 @@ fn cpu_checks(m: &[&Row], seq: Option<&Row>, cores: usize) -> Vec<String> {
             out.push(format!(
                 "Surprise: {} gained only {} on {} cores, though Rust threads have no GIL. Look \
                  at the task count, the setup cost, and what else the machine was running.",
-                t.cell.model,
+                t.label,
                 speedup(sp),
                 cores
             ));
@@ -459,7 +473,7 @@ fn cpu_checks(m: &[&Row], seq: Option<&Row>, cores: usize) -> Vec<String> {
                 "Surprise: async-mt ({}) beat {} ({}); on CPU work a multi-thread runtime is a \
                  thread pool plus a scheduler, so a tie is the textbook's best case.",
                 time(am.mean().unwrap_or(f64::NAN)),
-                t.cell.model,
+                t.label,
                 time(t.mean().unwrap_or(f64::NAN))
             ));
         }
@@ -471,7 +485,7 @@ fn cpu_checks(m: &[&Row], seq: Option<&Row>, cores: usize) -> Vec<String> {
                 "Surprise: process ({}) beat {} ({}) despite sending every task and answer \
                  through a pipe.",
                 time(p.mean().unwrap_or(f64::NAN)),
-                t.cell.model,
+                t.label,
                 time(t.mean().unwrap_or(f64::NAN))
             ));
         } else {
@@ -481,7 +495,7 @@ fn cpu_checks(m: &[&Row], seq: Option<&Row>, cores: usize) -> Vec<String> {
                  as setup.",
                 time(p.mean().unwrap_or(f64::NAN)),
                 speedup(ratio),
-                t.cell.model,
+                t.label,
                 time(p.cell.setup_s)
             ));
         }
@@ -498,14 +512,14 @@ fn io_checks(m: &[&Row], seq: Option<&Row>) -> Vec<String> {
             out.push(format!(
                 "{} finished {} faster than sequential: while one request waits on the server \
                  the others wait at the same time, instead of one after another.",
-                b.cell.model,
+                b.label,
                 speedup(sp)
             ));
         } else {
             out.push(format!(
                 "Surprise: the best concurrent model, {}, gained only {} over sequential on \
                  this IO workload; see the notes for what bounded it.",
-                b.cell.model,
+                b.label,
                 speedup(sp)
             ));
         }
@@ -515,7 +529,7 @@ fn io_checks(m: &[&Row], seq: Option<&Row>) -> Vec<String> {
         best_of(m, &["async", "async-mt"]),
     ) {
         let (tt, at) = (t.mean().unwrap_or(f64::NAN), a.mean().unwrap_or(f64::NAN));
-        let (fast, slow, ratio) = if at <= tt {
+        let (fast, slow, times) = if at <= tt {
             (a, t, tt / at)
         } else {
             (t, a, at / tt)
@@ -525,17 +539,17 @@ fn io_checks(m: &[&Row], seq: Option<&Row>) -> Vec<String> {
             format!(
                 "{} ({}) and {} ({}) are tied within noise: for this many requests both \
                  overlap the waits equally well.",
-                t.cell.model,
+                t.label,
                 time(tt),
-                a.cell.model,
+                a.label,
                 time(at)
             )
         } else {
             format!(
                 "{} was {} faster than {} ({} vs {}).",
-                fast.cell.model,
-                speedup(ratio),
-                slow.cell.model,
+                fast.label,
+                ratio(times),
+                slow.label,
                 time(fast.mean().unwrap_or(f64::NAN)),
                 time(slow.mean().unwrap_or(f64::NAN))
             )
@@ -556,7 +570,7 @@ fn setup_cost(m: &[&Row]) -> Option<String> {
         format!(
             "Setup is not free: {} spent {} starting up ({} one run). It is paid once per \
              pool, runtime or set of processes, so it matters when you run only a few batches.",
-            r.cell.model,
+            r.label,
             time(r.cell.setup_s),
             if ratio < 1.0 {
                 format!("{} of", percent(ratio))
@@ -565,6 +579,142 @@ fn setup_cost(m: &[&Row]) -> Option<String> {
             }
         )
     })
+}
+
+/// For a group that measured a model at several values that are not numbers (not a sweep):
+/// how the values compare, model by model, and for `window-N` against `batch-N`, why.
+fn notice_values(g: &Group) -> Vec<String> {
+    let mut out = Vec::new();
+    if g.sweep {
+        return out;
+    }
+    // (model, window row, batch row, N) for each model measured at exactly window-N and batch-N.
+    let mut pairs: Vec<(&Row, &Row, usize)> = Vec::new();
+    for model in g.models() {
+        let rows: Vec<&Row> = g.rows.iter().filter(|r| r.cell.model == model).collect();
+        if rows.len() < 2 {
+            continue;
+        }
+        let m = measured(&rows);
+        if m.len() < 2 {
+            continue;
+        }
+        let listed: Vec<String> = rows
+            .iter()
+            .filter_map(|r| Some((r, r.mean()?)))
+            .enumerate()
+            .map(|(i, (r, t))| {
+                let verb = if i == 0 { " took" } else { "" };
+                format!("{}{verb} {}", r.cell.value, time(t))
+            })
+            .collect();
+        let (fast, slow) = (m[0], m[m.len() - 1]);
+        let (tf, ts) = (
+            fast.mean().unwrap_or(f64::NAN),
+            slow.mean().unwrap_or(f64::NAN),
+        );
+        let verdict = if slow.low() <= fast.high() {
+            format!(
+                "{} and {} are tied within noise (their 95% confidence intervals overlap)",
+                fast.cell.value, slow.cell.value
+            )
+        } else if m.len() == 2 {
+            format!("{} was {} faster", fast.cell.value, ratio(ts / tf))
+        } else {
+            format!(
+                "{} was fastest, {} faster than {}",
+                fast.cell.value,
+                ratio(ts / tf),
+                slow.cell.value
+            )
+        };
+        out.push(format!("{model}: {} — {verdict}.", listed.join(", ")));
+        if let [a, b] = rows[..] {
+            let (window, batch) = if a.cell.value.starts_with("window-") {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            let n = |v: &str, prefix: &str| v.strip_prefix(prefix)?.parse::<usize>().ok();
+            if let (Some(w), Some(bn)) = (
+                n(&window.cell.value, "window-"),
+                n(&batch.cell.value, "batch-"),
+            ) {
+                if w == bn {
+                    pairs.push((window, batch, w));
+                }
+            }
+        }
+    }
+    out.extend(window_vs_batch(&pairs));
+    out
+}
+
+/// Why a sliding window of N beats batches of N, said only where the data show it; where they
+/// do not, that the data disagree with the expectation.
+fn window_vs_batch(pairs: &[(&Row, &Row, usize)]) -> Vec<String> {
+    let mut out = Vec::new();
+    let (agree, disagree): (Vec<_>, Vec<_>) = pairs
+        .iter()
+        .copied()
+        .filter(|(w, b, _)| w.mean().is_some() && b.mean().is_some())
+        .partition(|(w, b, _)| w.high() < b.low());
+    let compare = |list: &[(&Row, &Row, usize)]| -> String {
+        list.iter()
+            .map(|(w, b, _)| {
+                let (tw, tb) = (w.mean().unwrap_or(f64::NAN), b.mean().unwrap_or(f64::NAN));
+                let mut s = format!(
+                    "{} {} with the window against {} in batches",
+                    w.cell.model,
+                    time(tw),
+                    time(tb)
+                );
+                if let (Some(fw), Some(fb)) = (in_flight(w.cell), in_flight(b.cell)) {
+                    s.push_str(&format!(
+                        ", {fw:.1} against {fb:.1} requests in flight on average"
+                    ));
+                }
+                s
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    if let Some((_, _, n)) = agree.first() {
+        out.push(format!(
+            "Why the window wins: with batches of {n}, each batch waits for its slowest request \
+             before the next batch starts, so the slots of requests that finished early sit \
+             idle; a sliding window of {n} starts a new request as soon as one finishes, so \
+             it keeps up to {n} in flight the whole time. Measured: {}.",
+            compare(&agree)
+        ));
+    }
+    if let Some((_, _, n)) = disagree.first() {
+        out.push(format!(
+            "The data disagree with the expectation that a sliding window of {n} beats batches \
+             of {n} (a window starts a new request as soon as one finishes; a batch waits for \
+             its slowest request): the window was not faster beyond noise here ({}). Look at \
+             the timeline below and at what else bounded the run.",
+            compare(&disagree)
+        ));
+    }
+    out
+}
+
+/// How many tasks were in progress at once on average over a cell's recorded run.
+fn in_flight(cell: &Cell) -> Option<f64> {
+    let end = cell.timeline.iter().map(|s| s.end_s).fold(0.0, f64::max);
+    let start = cell
+        .timeline
+        .iter()
+        .map(|s| s.start_s)
+        .fold(f64::INFINITY, f64::min)
+        .min(0.0);
+    let busy: f64 = cell
+        .timeline
+        .iter()
+        .map(|s| (s.end_s - s.start_s).max(0.0))
+        .sum();
+    (end - start > 0.0).then(|| busy / (end - start))
 }
 
 /// Per-value winners, growth and memory for a sweep (e.g. `crowd` over N).

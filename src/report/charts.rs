@@ -109,10 +109,10 @@ pub fn bars(group: &Group) -> Result<Svg> {
     let n = rows.len().max(1);
     let height = 96 + 46 * n as u32;
     let label = |r: &Row| {
-        if group.sweep || group.models().len() < rows.len() {
+        if group.sweep {
             format!("{} {}={}", r.cell.model, group.param, r.cell.value)
         } else {
-            r.cell.model.clone()
+            r.label.clone()
         }
     };
     let max = rows
@@ -637,7 +637,8 @@ pub fn sweep(group: &Group, measure: Measure) -> Result<Svg> {
 /// The most lanes a timeline band draws; the rest are counted, not drawn.
 pub const MAX_LANES: usize = 40;
 
-/// One band per cell: its tasks as bars on their lanes over time, on a shared time axis.
+/// One band per cell: its tasks as bars on their lanes over time, on a shared time axis, each
+/// band named by its row's label (with the value where the model ran at several values).
 /// Neighbouring tasks alternate shades so a staircase of short tasks stays readable.
 pub fn timeline(rows: &[&Row]) -> Result<Svg> {
     let rows: Vec<&&Row> = rows
@@ -657,9 +658,9 @@ pub fn timeline(rows: &[&Row]) -> Result<Svg> {
         .iter()
         .map(|r| {
             if r.status() == Status::Failed {
-                format!("{} {}", r.cell.model, super::FAIL_MARK)
+                format!("{} {}", r.label, super::FAIL_MARK)
             } else {
-                r.cell.model.clone()
+                r.label.clone()
             }
         })
         .collect();

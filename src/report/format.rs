@@ -50,6 +50,15 @@ pub fn speedup(x: f64) -> String {
     }
 }
 
+/// A ratio between two times, two decimals where that shows the difference: `1.33×`, `12×`.
+pub fn ratio(x: f64) -> String {
+    if x.is_finite() && x < 10.0 {
+        format!("{x:.2}×")
+    } else {
+        speedup(x)
+    }
+}
+
 /// A fraction as a whole percent: `87%`.
 pub fn percent(f: f64) -> String {
     if f.is_finite() {
@@ -108,6 +117,8 @@ mod tests {
     fn speedups_and_slugs() {
         assert_eq!(speedup(3.42), "3.4×");
         assert_eq!(speedup(0.851), "0.85×");
+        assert_eq!(ratio(1.3321), "1.33×");
+        assert_eq!(ratio(12.4), "12×");
         assert_eq!(slug("primes-scaling"), "primes-scaling");
         assert_eq!(slug("Async MT/2"), "async-mt-2");
         assert_eq!(bytes(40 * 1024 * 1024), "40.0 MiB");

@@ -266,6 +266,7 @@ fn page(results: &Results, out_dir: &Path) -> Result<Page> {
             color: win.map(|w| css_color(&w.cell.model)).unwrap_or_default(),
             at: match (win, s.main.as_ref().or(s.scaling.as_ref())) {
                 (Some(w), Some(g)) if g.sweep => format!("{}={}", g.param, w.cell.value),
+                (Some(w), _) if w.label != w.cell.model => w.cell.value.clone(),
                 _ => String::new(),
             },
             mean: win
@@ -519,7 +520,7 @@ fn timeline_sentence(r: &Row) -> String {
     let plural = charts::plural;
     let mut s = format!(
         "{}: {} on {} over {}",
-        r.cell.model,
+        r.label,
         plural(spans.len(), "task"),
         plural(lanes.len(), lane),
         time(end)
