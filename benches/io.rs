@@ -15,7 +15,7 @@ use criterion::Criterion;
 use common::{long_cells, measure, model_config, CellSpec};
 use concur::mock::{self, MockSpec, Server};
 use concur::model::{self, ModelConfig};
-use concur::run::{cores, RunRecord};
+use concur::run::cores;
 use concur::workload::{self, IoParams, Params};
 
 /// (workload, size, server delay in ms)
@@ -69,9 +69,9 @@ fn main() {
         let server = server(delay_ms);
         let workload = workload::by_name(name).expect("registered workload");
         let params = io_params(name, size, &server, delay_ms);
+        let tasks = workload.plan(&params).expect("plannable").tasks.len();
         let mut group = c.benchmark_group(name);
         long_cells(&mut group);
-        let mut baseline: Option<RunRecord> = None;
         for model in model::all() {
             let config = model_config(workers);
             let spec = CellSpec {
@@ -80,21 +80,17 @@ fn main() {
                 model,
                 params: params.clone(),
                 config: &config,
-                value: model.workers(&config, size as usize).to_string(),
+                value: model.workers(&config, tasks).to_string(),
                 notes: Vec::new(),
             };
-            let record = measure(
+            measure(
                 &mut group,
                 &mut records,
                 spec,
                 |cell, _| cell.ideal(None, Some(ceiling)),
                 Some(ceiling),
             );
-            if model.name() == "sequential" {
-                baseline = record;
-            }
         }
-        let _ = baseline;
         group.finish();
     }
 
