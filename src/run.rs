@@ -238,11 +238,6 @@ impl Prepared {
         record
     }
 
-    /// The time the model took to start.
-    pub fn setup(&self) -> Duration {
-        self.setup
-    }
-
     /// W as the model uses it for this cell.
     pub fn workers(&self) -> usize {
         self.workers
@@ -294,18 +289,6 @@ impl Prepared {
             },
         })
     }
-}
-
-/// Start a cell and run it `repeat` times. Setup failures are errors; failed runs are records.
-pub fn run_cell(
-    workload: &'static dyn Workload,
-    model: &'static dyn Model,
-    params: Params,
-    config: &ModelConfig,
-    repeat: usize,
-) -> Result<Vec<RunRecord>> {
-    let mut cell = Prepared::start(workload, model, params, config)?;
-    Ok((0..repeat.max(1)).map(|_| cell.run()).collect())
 }
 
 /// The run with the median wall time (the lower median for an even count).
