@@ -46,19 +46,12 @@ fn main() {
                 params: params.clone(),
                 config: &config,
                 value: model.workers(&config, tasks).to_string(),
-                notes: Vec::new(),
             };
-            let record = measure(
-                &mut group,
-                &mut records,
-                spec,
-                |cell, r| {
-                    // The sequential run is its own baseline.
-                    let base = baseline.as_ref().or((r.model == "sequential").then_some(r));
-                    cell.ideal(base, None)
-                },
-                None,
-            );
+            let record = measure(&mut group, &mut records, spec, |cell, r| {
+                // The sequential run is its own baseline.
+                let base = baseline.as_ref().or((r.model == "sequential").then_some(r));
+                cell.ideal(base, None)
+            });
             if model.name() == "sequential" {
                 baseline = record;
             }
@@ -82,10 +75,8 @@ fn main() {
             params: params.clone(),
             config: &model_config(1),
             value: "1".into(),
-            notes: Vec::new(),
         },
         |cell, r| cell.ideal(Some(r), None),
-        None,
     );
     for model_name in SCALING_MODELS {
         let model = model::by_name(model_name).expect("registered model");
@@ -98,15 +89,10 @@ fn main() {
                 params: params.clone(),
                 config: &config,
                 value: w.to_string(),
-                notes: Vec::new(),
             };
-            measure(
-                &mut group,
-                &mut records,
-                spec,
-                |cell, _| cell.ideal(baseline.as_ref(), None),
-                None,
-            );
+            measure(&mut group, &mut records, spec, |cell, _| {
+                cell.ideal(baseline.as_ref(), None)
+            });
         }
     }
     group.finish();

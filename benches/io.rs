@@ -81,15 +81,10 @@ fn main() {
                 params: params.clone(),
                 config: &config,
                 value: model.workers(&config, tasks).to_string(),
-                notes: Vec::new(),
             };
-            measure(
-                &mut group,
-                &mut records,
-                spec,
-                |cell, _| cell.ideal(None, Some(ceiling)),
-                Some(ceiling),
-            );
+            measure(&mut group, &mut records, spec, |cell, _| {
+                cell.ideal(None, Some(ceiling))
+            });
         }
         group.finish();
     }
@@ -124,15 +119,10 @@ fn main() {
                     params: params.clone(),
                     config: &config,
                     value,
-                    notes: Vec::new(),
                 };
-                measure(
-                    &mut group,
-                    &mut records,
-                    spec,
-                    |cell, _| cell.ideal(None, Some(ceiling)),
-                    Some(ceiling),
-                );
+                measure(&mut group, &mut records, spec, |cell, _| {
+                    cell.ideal(None, Some(ceiling))
+                });
             }
         }
         group.finish();
@@ -156,15 +146,10 @@ fn main() {
                     params: params.clone(),
                     config: &config,
                     value: n.to_string(),
-                    notes: Vec::new(),
                 };
-                measure(
-                    &mut group,
-                    &mut records,
-                    spec,
-                    |cell, _| cell.ideal(None, Some(ceiling)),
-                    Some(ceiling),
-                );
+                measure(&mut group, &mut records, spec, |cell, _| {
+                    cell.ideal(None, Some(ceiling))
+                });
             }
         }
         group.finish();

@@ -11,9 +11,8 @@
 use std::cell::RefCell;
 use std::time::Duration;
 
-/// What a request produced: the status and the body.
+/// What a successful request produced: its body.
 pub struct Reply {
-    pub status: u16,
     pub body: Vec<u8>,
 }
 
@@ -64,47 +63,37 @@ fn ureq_error(e: ureq::Error, timeout_ms: u64) -> String {
 /// GET `url` on the calling thread (blocking), with this thread's agent.
 pub fn get_blocking(url: &str, timeout_ms: u64) -> Result<Reply, String> {
     with_agent(timeout_ms, |agent| {
-        let mut response = agent
-            .get(url)
-            .call()
-            .map_err(|e| ureq_error(e, timeout_ms))?;
-        finish_blocking(
-            url,
-            response.status().as_u16(),
-            response.body_mut(),
-            timeout_ms,
-        )
+        let response = agent.get(url).call();
+        finish_blocking(url, response, timeout_ms)
     })
 }
 
 /// POST a JSON `body` to `url` on the calling thread (blocking).
 pub fn post_blocking(url: &str, body: &str, timeout_ms: u64) -> Result<Reply, String> {
     with_agent(timeout_ms, |agent| {
-        let mut response = agent
+        let response = agent
             .post(url)
             .header("content-type", "application/json")
-            .send(body)
-            .map_err(|e| ureq_error(e, timeout_ms))?;
-        finish_blocking(
-            url,
-            response.status().as_u16(),
-            response.body_mut(),
-            timeout_ms,
-        )
+            .send(body);
+        finish_blocking(url, response, timeout_ms)
     })
 }
 
 fn finish_blocking(
     url: &str,
-    status: u16,
-    body: &mut ureq::Body,
+    response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
     timeout_ms: u64,
 ) -> Result<Reply, String> {
-    let body = body.read_to_vec().map_err(|e| ureq_error(e, timeout_ms))?;
+    let mut response = response.map_err(|e| ureq_error(e, timeout_ms))?;
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .read_to_vec()
+        .map_err(|e| ureq_error(e, timeout_ms))?;
     if status >= 400 {
         return Err(status_error(status, path_of(url)));
     }
-    Ok(Reply { status, body })
+    Ok(Reply { body })
 }
 
 /// The async client async models share: a keep-alive pool, HTTP/1.1, no proxies.
@@ -178,7 +167,6 @@ async fn finish_async(
         return Err(status_error(status, path_of(url)));
     }
     Ok(Reply {
-        status,
         body: body.to_vec(),
     })
 }

@@ -2,8 +2,8 @@
 //! `fixtures/io.json`, with a configurable delay and an injectable share of 5xx replies.
 //!
 //! [`MockServer`] runs wiremock in this process (it owns the runtime that drives its admin
-//! API; wiremock serves from a thread of its own). [`Server`] is what runs use: by default a
-//! child `concur serve` process, so the server's sockets, memory and CPU are not counted as the
+//! API; wiremock serves from a thread of its own). [`Server`] is what runs use: a child
+//! `concur serve` process (or somebody else's, `--server`), so the server's sockets, memory and CPU are not counted as the
 //! client's (10000 requests in flight need 10000 sockets on each side). Request recording is
 //! off: otherwise every mounted mock keeps a copy of every request it matched.
 
@@ -246,8 +246,6 @@ pub struct Server {
 }
 
 enum Running {
-    /// wiremock inside this process.
-    InProcess(MockServer),
     /// A child `concur serve` process, and its stdout: kept open, because a child whose
     /// stdout is closed dies of the broken pipe the next time it prints.
     Child {
@@ -259,15 +257,6 @@ enum Running {
 }
 
 impl Server {
-    /// wiremock in this process.
-    pub fn in_process(spec: MockSpec) -> Result<Server> {
-        let mock = MockServer::start(spec)?;
-        Ok(Server {
-            uri: mock.uri(),
-            running: Running::InProcess(mock),
-        })
-    }
-
     /// A server that is already running at `uri` (not ours to start or stop).
     pub fn external(uri: &str) -> Result<Server> {
         let uri = base_of(uri)
@@ -322,30 +311,6 @@ impl Server {
     /// The base URL requests go to, `http://127.0.0.1:PORT`.
     pub fn uri(&self) -> &str {
         &self.uri
-    }
-
-    /// Forget every request served so far: remount an in-process server's mocks, restart a
-    /// child. Used between bench groups.
-    pub fn reset(&mut self, exe: &Path, spec: MockSpec) -> Result<()> {
-        match &self.running {
-            Running::InProcess(mock) => {
-                mock.reset();
-                Ok(())
-            }
-            Running::Child { .. } => {
-                *self = Server::spawn(exe, spec)?;
-                Ok(())
-            }
-            Running::External => Ok(()),
-        }
-    }
-
-    /// The child server's process id, if the server is a child process.
-    pub fn pid(&self) -> Option<u32> {
-        match &self.running {
-            Running::Child { child, .. } => Some(child.id()),
-            _ => None,
-        }
     }
 }
 

@@ -49,8 +49,6 @@ pub struct CellSpec<'a> {
     pub config: &'a ModelConfig,
     /// Criterion's parameter for this cell (W, N, …).
     pub value: String,
-    /// What the report should say about this cell whatever happens (e.g. the mock's ceiling).
-    pub notes: Vec<String>,
 }
 
 /// Start the cell (setup, untimed), run it once and check its answer, then let criterion time
@@ -61,7 +59,6 @@ pub fn measure(
     records: &mut Vec<BenchRecord>,
     spec: CellSpec<'_>,
     ideal: impl Fn(&Prepared, &RunRecord) -> Option<Ideal>,
-    ceiling_rps: Option<f64>,
 ) -> Option<RunRecord> {
     let name = format!("{}/{}/{}", spec.group, spec.model.name(), spec.value);
     let started = Prepared::start(spec.workload, spec.model, spec.params.clone(), spec.config);
@@ -77,14 +74,14 @@ pub fn measure(
             (record, None, None)
         }
     };
-    let mut notes = spec.notes.clone();
-    if let (
-        Some(Ideal {
-            bound: Bound::Mock, ..
-        }),
-        Some(rps),
-    ) = (ideal, ceiling_rps)
+    let mut notes = Vec::new();
+    if let Some(Ideal {
+        bound: Bound::Mock,
+        seconds,
+    }) = ideal
     {
+        // A mock-bound ideal is the task count over the ceiling: read the ceiling back.
+        let rps = record.tasks as f64 / seconds;
         notes.push(format!(
             "bound by the mock server's ceiling ({rps:.0} requests/s), not by the model"
         ));
