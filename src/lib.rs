@@ -18,8 +18,13 @@
 //! (workload, model, parameters) combination; a *run* is one execution of a cell; the *ideal*
 //! is the best time the hardware allows for the cell.
 
+pub mod census;
+pub mod compare;
 pub mod error;
+pub mod format;
 pub mod http;
+pub mod ideal;
+pub mod identity;
 pub mod mem;
 pub mod mock;
 pub mod model;

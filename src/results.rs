@@ -1,9 +1,10 @@
 //! Recorded results: what benches write after measuring, and what the report reads.
 //!
-//! Benches write one [`BenchRecord`] per cell (our own checked run: answer, setup, timeline,
-//! errors, ideal) to `target/concur/records/<bench>.json`; criterion writes its estimates under
-//! `target/criterion/`. The report joins the two on (group, function, value) into
-//! [`Results`], saved as `reports/results.json`, and renders from that alone.
+//! Benches write one [`BenchRecord`] per cell (its typed identity, our own checked run, how its
+//! ideal is made) to `target/concur/records/<bench>.json`; criterion writes its estimates under
+//! `target/criterion/`. The report joins the two on the identity's [`CellId::bench_key`] into
+//! [`Results`] (schema [`SCHEMA`], checked on read), saved as `reports/results.json` with the
+//! models' declarations, and renders from that alone.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -12,30 +13,47 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::model::Span;
+use crate::census::Census;
+use crate::compare::Verdict;
+use crate::ideal::{Ideal, Stat};
+use crate::identity::CellId;
+use crate::model::{Lane, ModelInfo, Span};
 use crate::run::RunRecord;
+use crate::workload::Kind;
 
-/// One cell as a bench recorded it, keyed like criterion's `BenchmarkId` so the report can
-/// find criterion's estimate: `group/function/value`.
+/// The `Results::schema` this build writes and reads. Bump it when a field changes meaning.
+pub const SCHEMA: u32 = 2;
+
+/// How a cell's ideal is made.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IdealSpec {
+    /// From the in-turn cell's estimate, split over its tasks by their measured costs and
+    /// scheduled on `lanes` lanes per batch: known only once criterion has measured it.
+    Cpu { lanes: usize, batches: Vec<usize> },
+    /// Known when the cell ran (IO: the server's delays and rates).
+    Known(Ideal),
+    /// Nothing to compare with (e.g. a server whose delay is not known).
+    Unknown,
+}
+
+/// One cell as a bench recorded it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct BenchRecord {
-    /// Criterion's group: the workload name, or `<workload>-scaling` for a workers sweep.
-    pub group: String,
-    /// Criterion's function id: the model name.
-    pub function: String,
-    /// Criterion's parameter: W for CPU cells, N or the delay for IO cells.
-    pub value: String,
+    pub id: CellId,
     /// One checked run of the cell, made outside the timed loop.
     pub record: RunRecord,
-    /// The best time the hardware allows for this cell, in seconds.
-    pub ideal_s: Option<f64>,
-    /// Peak resident memory of the process while the cell ran, if measured.
-    pub peak_rss_bytes: Option<u64>,
-    /// Anything the reader should know about this cell (e.g. "bound by the mock's ceiling").
+    /// Tasks the model keeps in flight at once.
+    pub in_flight: usize,
+    /// The server's delay for IO cells.
+    pub delay_ms: Option<u64>,
+    pub ideal: IdealSpec,
+    /// Anything the reader should know about this cell.
     pub notes: Vec<String>,
 }
 
-/// Everything the report shows: every cell, the machine, and how to reproduce it.
+/// Everything the report shows: every cell, the models as they declared themselves, the
+/// machine, and how to reproduce it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Results {
     pub schema: u32,
@@ -44,29 +62,34 @@ pub struct Results {
     /// The command that reproduces these results.
     pub command: String,
     pub machine: Machine,
+    /// Every model measured, as it declared itself when measured (colours included).
+    pub models: Vec<ModelInfo>,
     pub cells: Vec<Cell>,
 }
 
-/// One cell of the matrix with criterion's estimate joined to our run record.
+/// One cell of the matrix: criterion's estimate joined to our checked run, compared with its
+/// baseline and its ideal.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Cell {
-    pub group: String,
-    pub workload: String,
-    pub model: String,
-    /// The bench parameter (W, N, delay…), as criterion printed it.
-    pub value: String,
-    pub kind: crate::workload::Kind,
+    pub id: CellId,
+    pub kind: Kind,
+    /// W as the model used it.
     pub workers: usize,
+    pub in_flight: usize,
     pub size: u64,
     pub tasks: usize,
-    /// Criterion's mean time per run and its 95% confidence interval, in seconds; `None` when
-    /// the cell was not measured (it failed, or the estimate is missing).
-    pub mean_s: Option<f64>,
-    pub ci_low_s: Option<f64>,
-    pub ci_high_s: Option<f64>,
-    pub ideal_s: Option<f64>,
+    pub delay_ms: Option<u64>,
+    /// Criterion's mean time per run with its 95% confidence interval; `None` when the cell
+    /// was not measured (it failed, or the estimate is missing).
+    pub time: Option<Stat>,
+    pub ideal: Option<Ideal>,
+    /// The in-turn cell this one's speedup is measured against.
+    pub baseline: Option<CellId>,
+    pub verdict: Verdict,
     pub setup_s: f64,
     pub peak_rss_bytes: Option<u64>,
+    /// What the checked run created: threads, async tasks, processes, connections.
+    pub census: Census,
     pub ok: bool,
     pub answer: Option<String>,
     pub expected: String,
@@ -74,9 +97,72 @@ pub struct Cell {
     pub errors: Vec<String>,
     pub notes: Vec<String>,
     /// What a lane of the timeline is: thread, process or task.
-    pub lane: crate::model::Lane,
-    /// One run's per-task spans.
+    pub lane: Lane,
+    /// One run's per-task spans, kept only for the cells the page draws.
+    #[serde(default)]
     pub timeline: Vec<Span>,
+}
+
+/// A cell's standing: measured, failed (wrong answer or errors), or missing its estimate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Measured,
+    Failed,
+    NoEstimate,
+}
+
+impl Cell {
+    pub fn status(&self) -> Status {
+        match (self.ok, self.time) {
+            (false, _) => Status::Failed,
+            (true, None) => Status::NoEstimate,
+            (true, Some(_)) => Status::Measured,
+        }
+    }
+
+    /// The measured mean, only for a cell whose answer was right.
+    pub fn mean(&self) -> Option<f64> {
+        self.time.filter(|_| self.ok).map(|t| t.mean_s)
+    }
+}
+
+impl Results {
+    /// The declaration of the model a cell ran under.
+    pub fn model(&self, name: &str) -> Option<&ModelInfo> {
+        self.models.iter().find(|m| m.name == name)
+    }
+
+    /// Check what a results file says before anything is drawn from it: the schema this build
+    /// reads, and times that are positive, finite and ordered. Names the first bad cell.
+    pub fn validate(&self) -> Result<()> {
+        if self.schema != SCHEMA {
+            anyhow::bail!(
+                "it has schema {}, this concur reads schema {SCHEMA}: run `cargo bench` again",
+                self.schema
+            );
+        }
+        for c in &self.cells {
+            if let Some(t) = c.time {
+                if Stat::new(t.mean_s, t.low_s, t.high_s).is_none() {
+                    anyhow::bail!("cell {} has an impossible time {t:?}", c.id);
+                }
+            }
+            if let Some(i) = c.ideal {
+                if Stat::new(i.seconds, i.low_s, i.high_s).is_none() {
+                    anyhow::bail!("cell {} has an impossible ideal {i:?}", c.id);
+                }
+            }
+            if self.model(&c.id.model).is_none() {
+                anyhow::bail!("cell {} names a model the file does not declare", c.id);
+            }
+            let bad = |v: f64| !v.is_finite() || v < 0.0;
+            if bad(c.setup_s) || c.verdict.speedup.is_some_and(bad) {
+                anyhow::bail!("cell {} has a negative or non-finite number", c.id);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The machine the results were measured on.

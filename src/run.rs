@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use crate::census::Census;
 use crate::error::Result;
 use crate::mem;
 use crate::model::{Executor, Lane, Model, ModelConfig, Span, TaskRun};
@@ -45,6 +46,9 @@ pub struct RunRecord {
     /// What a lane of the timeline is for this model.
     pub lane: Lane,
     pub timeline: Vec<Span>,
+    /// What the run created: threads, async tasks, processes, connections.
+    #[serde(default)]
+    pub census: Census,
 }
 
 impl RunRecord {
@@ -75,6 +79,7 @@ impl RunRecord {
             peak_rss_bytes: None,
             lane: model.lane(),
             timeline: Vec::new(),
+            census: Census::default(),
         }
     }
 }
@@ -93,25 +98,6 @@ pub struct Prepared {
     floors_s: Vec<f64>,
     executor: Box<dyn Executor>,
     setup: Duration,
-}
-
-/// The best time the hardware allows for a cell, and what bounds it.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Ideal {
-    pub seconds: f64,
-    pub bound: Bound,
-}
-
-/// What the ideal time is bound by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Bound {
-    /// CPU work spread over min(W, cores), or the longest task.
-    Cores,
-    /// The server's delays, in rounds of as many requests as the model keeps in flight.
-    Delay,
-    /// The mock server's own ceiling (requests per second at zero delay).
-    Mock,
 }
 
 impl Prepared {
@@ -197,6 +183,7 @@ impl Prepared {
             peak_rss_bytes,
             lane: self.model.lane(),
             timeline: Vec::new(),
+            census: Census::default(),
         };
         let runs = match executed {
             Ok(runs) => runs,
@@ -258,68 +245,15 @@ impl Prepared {
         self.in_flight
     }
 
-    /// The best time the hardware allows for this cell. CPU cells need the sequential run
-    /// (`baseline`) for their task costs; IO cells use the server's delays, rounds of
-    /// `in_flight` requests per `--batch`, and, if known, the mock's ceiling in requests/s.
-    pub fn ideal(&self, baseline: Option<&RunRecord>, ceiling_rps: Option<f64>) -> Option<Ideal> {
-        if self.floors_s.is_empty() {
-            let baseline = baseline?;
-            return Some(Ideal {
-                seconds: cpu_ideal(baseline, self.workers),
-                bound: Bound::Cores,
-            });
-        }
-        let mut delay = 0.0;
-        let mut offset = 0;
-        for batch in &self.batches {
-            delay += rounds_time(&self.floors_s[offset..offset + batch.len()], self.in_flight);
-            offset += batch.len();
-        }
-        let mock = ceiling_rps
-            .filter(|&rps| rps > 0.0)
-            .map(|rps| self.tasks.len() as f64 / rps);
-        Some(match mock {
-            Some(mock) if mock > delay => Ideal {
-                seconds: mock,
-                bound: Bound::Mock,
-            },
-            _ => Ideal {
-                seconds: delay,
-                bound: Bound::Delay,
-            },
-        })
+    /// Each IO task's least time (the server's delay), in seconds; empty for CPU cells.
+    pub fn floors(&self) -> &[f64] {
+        &self.floors_s
     }
-}
 
-/// The run with the median wall time (the lower median for an even count).
-pub fn median(records: &[RunRecord]) -> Option<&RunRecord> {
-    let mut sorted: Vec<&RunRecord> = records.iter().collect();
-    sorted.sort_by(|a, b| a.wall_s.total_cmp(&b.wall_s));
-    sorted.get(sorted.len().saturating_sub(1) / 2).copied()
-}
-
-/// The best time `lanes` parallel lanes could achieve for tasks that take `costs` seconds
-/// each, if the OS could share cores perfectly: the total work over the lanes, but never less
-/// than the longest task (a task cannot be split).
-pub fn ideal_time(costs: &[f64], lanes: usize) -> f64 {
-    let total: f64 = costs.iter().sum();
-    let longest = costs.iter().copied().fold(0.0, f64::max);
-    (total / lanes.max(1) as f64).max(longest)
-}
-
-/// The time for waits of `costs` seconds when at most `lanes` can be in flight at once and a
-/// wait cannot be split: the longest-first schedule (exact for equal waits: ⌈N / lanes⌉ ×
-/// delay; within 4/3 of the optimum otherwise).
-pub fn rounds_time(costs: &[f64], lanes: usize) -> f64 {
-    let mut sorted = costs.to_vec();
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    let mut load = vec![0.0_f64; lanes.clamp(1, sorted.len().max(1))];
-    for cost in sorted {
-        if let Some(least) = load.iter_mut().min_by(|a, b| a.total_cmp(b)) {
-            *least += cost;
-        }
+    /// How many tasks each `--batch` holds, in order (one batch of all without it).
+    pub fn batch_sizes(&self) -> Vec<usize> {
+        self.batches.iter().map(|b| b.len()).collect()
     }
-    load.into_iter().fold(0.0, f64::max)
 }
 
 /// Each task's duration in a run, by task index: the costs the ideal is computed from.
@@ -336,37 +270,4 @@ pub fn task_costs(record: &RunRecord) -> Vec<f64> {
 /// The machine's cores available to this process.
 pub fn cores() -> usize {
     num_cpus::get().max(1)
-}
-
-/// How close to the hardware a model can get on a CPU-bound cell: the ideal time for the
-/// sequential run's task costs spread over min(W, tasks, cores) lanes.
-pub fn cpu_ideal(sequential: &RunRecord, workers: usize) -> f64 {
-    ideal_time(&task_costs(sequential), workers.min(cores()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ideal_shares_the_work_over_the_lanes() {
-        assert_eq!(ideal_time(&[1.0; 20], 5), 4.0);
-        assert_eq!(ideal_time(&[1.0; 20], 1), 20.0);
-        assert_eq!(ideal_time(&[3.0, 3.0, 2.0, 2.0, 2.0], 2), 6.0);
-    }
-
-    #[test]
-    fn waits_go_in_rounds_of_the_in_flight_limit() {
-        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
-        assert!(close(rounds_time(&[0.1; 20], 5), 0.4));
-        assert!(close(rounds_time(&[0.1; 20], 100), 0.1));
-        assert!(close(rounds_time(&[0.1, 0.2, 0.3], 2), 0.3));
-        assert!(close(rounds_time(&[0.1, 0.2, 0.3], 1), 0.6));
-    }
-
-    #[test]
-    fn ideal_is_bounded_by_the_longest_task() {
-        assert_eq!(ideal_time(&[10.0, 1.0, 1.0, 1.0], 4), 10.0);
-        assert_eq!(ideal_time(&[1.0; 3], 8), 1.0);
-    }
 }

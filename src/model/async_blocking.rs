@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use super::{
     execute_error, limited, run_here, setup_error, Executor, Lane, Model, ModelConfig, Permits,
-    TaskRun,
+    Runs, TaskRun, Traits,
 };
 use crate::error::Result;
 use crate::task::Task;
@@ -29,6 +29,16 @@ impl Model for AsyncBlocking {
     }
     fn lane(&self) -> Lane {
         Lane::Thread
+    }
+    fn traits(&self) -> Traits {
+        Traits {
+            runs: Runs::EventLoopToPool,
+            shares_memory: true,
+            preemptive: true,
+            color: "#d55e00",
+            creates:
+                "one blocking-pool job per task; pool threads are started on first use and kept",
+        }
     }
     fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>> {
         let runtime = tokio::runtime::Builder::new_current_thread()

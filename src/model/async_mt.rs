@@ -4,7 +4,7 @@
 //! for its whole duration, starving any IO that shares the runtime.
 
 use super::async_st::Spawned;
-use super::{setup_error, Executor, Lane, Model, ModelConfig};
+use super::{setup_error, Executor, Lane, Model, ModelConfig, Runs, Traits};
 use crate::error::Result;
 
 pub struct AsyncMulti;
@@ -24,6 +24,15 @@ impl Model for AsyncMulti {
     }
     fn lane(&self) -> Lane {
         Lane::Task
+    }
+    fn traits(&self) -> Traits {
+        Traits {
+            runs: Runs::EventLoopThreads,
+            shares_memory: true,
+            preemptive: false,
+            color: "#56b4e9",
+            creates: "one async task per task; its W worker threads are started at setup",
+        }
     }
     fn in_flight(&self, config: &ModelConfig, tasks: usize) -> usize {
         config.in_flight.unwrap_or(tasks).min(tasks).max(1)

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::{
-    execute_error, run_async_here, setup_error, Executor, Lane, Model, ModelConfig, TaskRun,
+    execute_error, run_async_here, setup_error, Executor, Lane, Model, ModelConfig, Runs, TaskRun,
+    Traits,
 };
 use crate::error::Result;
 use crate::task::Task;
@@ -29,6 +30,15 @@ impl Model for AsyncSingle {
     }
     fn lane(&self) -> Lane {
         Lane::Task
+    }
+    fn traits(&self) -> Traits {
+        Traits {
+            runs: Runs::EventLoop,
+            shares_memory: true,
+            preemptive: false,
+            color: "#009e73",
+            creates: "one async task per task; no thread",
+        }
     }
     fn workers(&self, _config: &ModelConfig, _tasks: usize) -> usize {
         1

@@ -37,6 +37,75 @@ pub enum Lane {
     Task,
 }
 
+/// How a model runs the tasks it is given: what the baseline choice, the ideal and the
+/// report's rules read, never the model's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Runs {
+    /// One task after another on one thread: the baseline every speedup is measured against.
+    InTurn,
+    /// A new OS thread for every task.
+    ThreadPerTask,
+    /// A fixed pool of W OS threads, built once.
+    ThreadPool,
+    /// W worker processes; tasks and answers cross a pipe.
+    Processes,
+    /// One event loop on one thread: tasks overlap only while they wait.
+    EventLoop,
+    /// An event loop on W threads (a work-stealing runtime).
+    EventLoopThreads,
+    /// An event loop handing every task to a blocking pool of W threads.
+    EventLoopToPool,
+}
+
+impl Runs {
+    /// True for the ways of running that use one thread for all the tasks' computing, so CPU
+    /// work can never go faster than in turn.
+    pub fn one_thread(self) -> bool {
+        matches!(self, Runs::InTurn | Runs::EventLoop)
+    }
+
+    /// True for the event-loop family (async models).
+    pub fn event_loop(self) -> bool {
+        matches!(
+            self,
+            Runs::EventLoop | Runs::EventLoopThreads | Runs::EventLoopToPool
+        )
+    }
+
+    /// How the report says it, in a few words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Runs::InTurn => "in turn",
+            Runs::ThreadPerTask => "a thread per task",
+            Runs::ThreadPool => "a thread pool",
+            Runs::Processes => "worker processes",
+            Runs::EventLoop => "one event loop",
+            Runs::EventLoopThreads => "an event loop on W threads",
+            Runs::EventLoopToPool => "an event loop handing work to a blocking pool",
+        }
+    }
+}
+
+/// What a model declares about itself. Everything the report knows about a model comes from
+/// here (saved into `results.json` with the results), so an old results file re-renders with
+/// the models and colours it was measured with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Traits {
+    pub runs: Runs,
+    /// Whether the lanes share one address space (threads, tasks) or each has its own
+    /// (processes).
+    pub shares_memory: bool,
+    /// Whether the OS can pre-empt a running task (threads, processes), or a task only gives
+    /// the thread up at an `.await` (event loops).
+    pub preemptive: bool,
+    /// Its colour in every chart and table, `#rrggbb`; it never changes when models are added.
+    pub color: &'static str,
+    /// What one run really creates, as audited (and pinned by tests/census.rs): e.g. "one OS
+    /// thread per task", "nothing: the pool is built at setup".
+    pub creates: &'static str,
+}
+
 /// How a model should be set up for a cell.
 #[derive(Clone, Debug)]
 pub struct ModelConfig {
@@ -114,6 +183,24 @@ pub trait Model: Send + Sync {
     fn use_when(&self) -> &'static str;
     /// What a lane on this model's timeline is.
     fn lane(&self) -> Lane;
+    /// What the model is: how it runs tasks, what it shares, its colour.
+    fn traits(&self) -> Traits;
+    /// Everything the model declares, as data the results file keeps.
+    fn info(&self) -> ModelInfo {
+        let t = self.traits();
+        ModelInfo {
+            name: self.name().to_string(),
+            summary: self.summary().to_string(),
+            python: self.python().to_string(),
+            use_when: self.use_when().to_string(),
+            lane: self.lane(),
+            runs: t.runs,
+            shares_memory: t.shares_memory,
+            preemptive: t.preemptive,
+            color: t.color.to_string(),
+            creates: t.creates.to_string(),
+        }
+    }
     /// W as this model uses it for `tasks` tasks: the threads or processes that can compute
     /// at the same time (1 for `sequential` and single-threaded `async`, one per task for
     /// `threads`). The CPU ideal divides the work by this, capped by the machine's cores.
@@ -131,6 +218,29 @@ pub trait Model: Send + Sync {
     }
     /// Build the pool / runtime / processes. Timed as the cell's setup cost.
     fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>>;
+}
+
+/// A model's declaration as plain data: what `results.json` keeps next to the cells.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub name: String,
+    pub summary: String,
+    pub python: String,
+    pub use_when: String,
+    pub lane: Lane,
+    pub runs: Runs,
+    pub shares_memory: bool,
+    pub preemptive: bool,
+    pub color: String,
+    pub creates: String,
+}
+
+/// The baseline among `models`: the first that runs its tasks in turn.
+pub fn baseline<'a>(models: &[&'a dyn Model]) -> Option<&'a dyn Model> {
+    models
+        .iter()
+        .copied()
+        .find(|m| m.traits().runs == Runs::InTurn)
 }
 
 /// Every model, in the order reports list them.

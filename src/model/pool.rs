@@ -6,7 +6,10 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::{limited, run_here, setup_error, Executor, Lane, Model, ModelConfig, Permits, TaskRun};
+use super::{
+    limited, run_here, setup_error, Executor, Lane, Model, ModelConfig, Permits, Runs, TaskRun,
+    Traits,
+};
 use crate::error::Result;
 use crate::task::Task;
 
@@ -27,6 +30,15 @@ impl Model for RayonPool {
     }
     fn lane(&self) -> Lane {
         Lane::Thread
+    }
+    fn traits(&self) -> Traits {
+        Traits {
+            runs: Runs::ThreadPool,
+            shares_memory: true,
+            preemptive: true,
+            color: "#0072b2",
+            creates: "nothing per run: its W threads are started at setup",
+        }
     }
     fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>> {
         let pool = rayon::ThreadPoolBuilder::new()

@@ -15,7 +15,10 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{execute_error, setup_error, since, Executor, Lane, Model, ModelConfig, Span, TaskRun};
+use super::{
+    execute_error, setup_error, since, Executor, Lane, Model, ModelConfig, Runs, Span, TaskRun,
+    Traits,
+};
 use crate::error::{Error, Result};
 use crate::task::{Task, TaskOutcome};
 
@@ -39,6 +42,15 @@ impl Model for ProcessPool {
     }
     fn lane(&self) -> Lane {
         Lane::Process
+    }
+    fn traits(&self) -> Traits {
+        Traits {
+            runs: Runs::Processes,
+            shares_memory: false,
+            preemptive: true,
+            color: "#cc79a7",
+            creates: "nothing per run: its W worker processes are started at setup",
+        }
     }
     fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>> {
         let exe = match &config.worker_exe {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{run_here, Executor, Lane, Model, ModelConfig, TaskRun};
+use super::{run_here, Executor, Lane, Model, ModelConfig, Runs, TaskRun, Traits};
 use crate::error::Result;
 use crate::task::Task;
 
@@ -25,6 +25,15 @@ impl Model for Sequential {
     }
     fn lane(&self) -> Lane {
         Lane::Thread
+    }
+    fn traits(&self) -> Traits {
+        Traits {
+            runs: Runs::InTurn,
+            shares_memory: true,
+            preemptive: true,
+            color: "#666666",
+            creates: "nothing: every task runs on the calling thread",
+        }
     }
     fn workers(&self, _config: &ModelConfig, _tasks: usize) -> usize {
         1

@@ -9,7 +9,8 @@ use std::thread;
 use std::time::Instant;
 
 use super::{
-    execute_error, limited, run_here, Executor, Lane, Model, ModelConfig, Permits, TaskRun,
+    execute_error, limited, run_here, Executor, Lane, Model, ModelConfig, Permits, Runs, TaskRun,
+    Traits,
 };
 use crate::error::Result;
 use crate::task::Task;
@@ -31,6 +32,15 @@ impl Model for ThreadPerTask {
     }
     fn lane(&self) -> Lane {
         Lane::Thread
+    }
+    fn traits(&self) -> Traits {
+        Traits {
+            runs: Runs::ThreadPerTask,
+            shares_memory: true,
+            preemptive: true,
+            color: "#e69f00",
+            creates: "one OS thread per task, every run",
+        }
     }
     fn workers(&self, _config: &ModelConfig, tasks: usize) -> usize {
         tasks

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use crate::results::{Cell, Results};
 use crate::workload::Kind;
 
-use super::format::{bytes, percent, ratio, slug, speedup, time};
+use crate::format::{bytes, percent, ratio, slug, speedup, time};
 
 /// The model every speedup is measured against.
 pub const BASELINE: &str = "sequential";

@@ -11,7 +11,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::analysis::{model_rank, num, Group, Row, Status, BASELINE};
-use super::format::{speedup, time, time_unit};
+use crate::format::{speedup, time, time_unit};
 
 /// An SVG chart and its size in pixels.
 pub struct Svg {
@@ -426,7 +426,7 @@ fn tick(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         format!("{v:.0}")
     } else {
-        let s = super::format::sig3(v);
+        let s = crate::format::sig3(v);
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }

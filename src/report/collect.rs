@@ -1,6 +1,10 @@
 //! Joins what the benches recorded (our checked runs) with criterion's estimates into
-//! [`Results`]: records decide which cells exist, criterion supplies their times. A failed
-//! answer, or a missing or unreadable estimate, leaves the cell's time empty with a note.
+//! [`Results`], and makes the comparison: each cell's baseline, ideal, speedup and efficiency
+//! come from criterion's estimates alone (the ideal of a CPU cell splits the baseline's
+//! *estimate* over its tasks), so a yardstick and its measurement are the same statistic.
+//! Records decide which cells exist; a failed answer, or a missing or unreadable estimate,
+//! leaves the cell's time empty with a note. Timelines are kept only for the cells the page
+//! draws, so `results.json` stays small.
 
 use std::collections::HashMap;
 use std::fs;
@@ -9,21 +13,12 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde::Deserialize;
 
-use crate::results::{read_records, BenchRecord, Cell, Results};
-
-/// The `Results::schema` this module writes.
-pub const SCHEMA: u32 = 1;
-
-/// Criterion's estimate of one benchmark, in seconds.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Estimate {
-    pub mean_s: f64,
-    pub ci_low_s: f64,
-    pub ci_high_s: f64,
-}
-
-/// (group, function, value) as criterion's `BenchmarkId` names a benchmark.
-type Key = (String, String, String);
+use crate::compare::judge;
+use crate::ideal::{self, Stat};
+use crate::identity::{BenchKey, CellId, Comparison};
+use crate::model::{ModelInfo, Runs};
+use crate::results::{read_records, BenchRecord, Cell, IdealSpec, Results, SCHEMA};
+use crate::run::task_costs;
 
 #[derive(Deserialize)]
 struct BenchmarkJson {
@@ -54,85 +49,175 @@ struct Interval {
 pub fn collect(records_dir: &Path, criterion_dir: &Path, command: &str) -> Result<Results> {
     let records = read_records(records_dir)?;
     let estimates = read_estimates(criterion_dir);
+    let models: Vec<ModelInfo> = crate::model::all().iter().map(|m| m.info()).collect();
     Ok(Results {
         schema: SCHEMA,
         generated: super::machine::now_utc(),
         command: command.to_string(),
         machine: super::machine::detect(),
-        cells: join(records, &estimates),
+        cells: join(records, &estimates, &models),
+        models,
     })
 }
 
-/// One cell per record (a later record for the same key replaces an earlier one), in the
-/// order the benches wrote them.
-fn join(
+/// One cell per record (a later record with the same identity replaces an earlier one), in
+/// the order the benches wrote them, each compared with its baseline and its ideal.
+pub fn join(
     records: Vec<BenchRecord>,
-    estimates: &HashMap<Key, std::result::Result<Estimate, String>>,
+    estimates: &HashMap<BenchKey, std::result::Result<Stat, String>>,
+    models: &[ModelInfo],
 ) -> Vec<Cell> {
-    let mut cells: Vec<Cell> = Vec::new();
-    let mut index: HashMap<Key, usize> = HashMap::new();
+    let mut latest: Vec<BenchRecord> = Vec::new();
+    let mut index: HashMap<CellId, usize> = HashMap::new();
     for rec in records {
-        let key = (rec.group.clone(), rec.function.clone(), rec.value.clone());
-        let cell = to_cell(rec, estimates.get(&key));
-        match index.get(&key) {
-            Some(&i) => cells[i] = cell,
+        match index.get(&rec.id) {
+            Some(&i) => latest[i] = rec,
             None => {
-                index.insert(key, cells.len());
-                cells.push(cell);
+                index.insert(rec.id.clone(), latest.len());
+                latest.push(rec);
             }
         }
     }
+    let in_turn = |model: &str| {
+        models
+            .iter()
+            .any(|m| m.name == model && m.runs == Runs::InTurn)
+    };
+    let mut cells: Vec<Cell> = latest
+        .iter()
+        .map(|rec| to_cell(rec, estimates.get(&rec.id.bench_key())))
+        .collect();
+    // Baselines, then ideals and verdicts: all from criterion's estimates.
+    for i in 0..cells.len() {
+        let base = baseline_of(&cells, i, &in_turn);
+        let ideal = match (&latest[i].ideal, base) {
+            (IdealSpec::Known(ideal), _) => Some(*ideal),
+            (IdealSpec::Cpu { lanes, batches }, Some(b)) => cells[b]
+                .time
+                .map(|t| ideal::cpu(&task_costs(&latest[b].record), t, *lanes, batches)),
+            _ => None,
+        };
+        let c = &cells[i];
+        let verdict = judge(
+            c.ok,
+            c.time,
+            base.and_then(|b| cells[b].time),
+            ideal.as_ref(),
+        );
+        let baseline = base.map(|b| cells[b].id.clone());
+        let c = &mut cells[i];
+        c.ideal = ideal;
+        c.verdict = verdict;
+        c.baseline = baseline;
+    }
+    keep_drawn_timelines(&mut cells);
     cells
 }
 
-fn to_cell(rec: BenchRecord, estimate: Option<&std::result::Result<Estimate, String>>) -> Cell {
-    let r = rec.record;
-    let mut notes = rec.notes;
+/// The measured in-turn cell doing the same work as cell `i`: the same workload, size, task
+/// count and server delay; from its own comparison and value if there is one, else its own
+/// comparison, else any comparison of the workload.
+fn baseline_of(cells: &[Cell], i: usize, in_turn: &dyn Fn(&str) -> bool) -> Option<usize> {
+    let cell = &cells[i];
+    let candidates: Vec<usize> = (0..cells.len())
+        .filter(|&j| {
+            let b = &cells[j];
+            in_turn(&b.id.model)
+                && b.time.is_some()
+                && b.ok
+                && b.id.workload == cell.id.workload
+                && b.size == cell.size
+                && b.tasks == cell.tasks
+                && b.delay_ms == cell.delay_ms
+        })
+        .collect();
+    let same = |j: &&usize| cells[**j].id.comparison == cell.id.comparison;
+    candidates
+        .iter()
+        .find(|j| same(j) && cells[**j].id.varied == cell.id.varied)
+        .or_else(|| candidates.iter().find(same))
+        .or_else(|| candidates.first())
+        .copied()
+}
+
+/// The page draws one run per model for a workload's model comparison and limits, and for a
+/// size sweep at its smallest size: every other timeline is dropped.
+fn keep_drawn_timelines(cells: &mut [Cell]) {
+    let mut smallest: HashMap<(String, String), u64> = HashMap::new();
+    for c in cells
+        .iter()
+        .filter(|c| c.id.comparison == Comparison::Sizes)
+    {
+        let key = (c.id.workload.clone(), c.id.model.clone());
+        let entry = smallest.entry(key).or_insert(c.size);
+        *entry = (*entry).min(c.size);
+    }
+    for c in cells.iter_mut() {
+        let drawn = match c.id.comparison {
+            Comparison::Models | Comparison::Limits => true,
+            Comparison::Scaling => false,
+            Comparison::Sizes => {
+                smallest.get(&(c.id.workload.clone(), c.id.model.clone())) == Some(&c.size)
+            }
+        };
+        if !drawn {
+            c.timeline = Vec::new();
+        }
+    }
+}
+
+fn to_cell(rec: &BenchRecord, estimate: Option<&std::result::Result<Stat, String>>) -> Cell {
+    let r = &rec.record;
+    let mut notes = rec.notes.clone();
     let mut measured = None;
     match estimate {
-        Some(Ok(e)) if r.ok => measured = Some(e.clone()),
+        Some(Ok(e)) if r.ok => measured = Some(*e),
         Some(Ok(e)) => notes.push(format!(
             "criterion has an estimate of {} on disk (perhaps from an earlier run), but this \
              run's answer was not right, so no time is shown",
-            super::format::time(e.mean_s)
+            crate::format::time(e.mean_s)
         )),
         Some(Err(why)) => notes.push(format!("criterion's estimate could not be read: {why}")),
         // A failed cell is not timed: its errors say why, a missing estimate adds nothing.
         None if !r.ok => {}
-        None => notes.push(format!(
-            "criterion has no estimate for {}/{}/{}",
-            rec.group, rec.function, rec.value
-        )),
+        None => {
+            let key = rec.id.bench_key();
+            notes.push(format!(
+                "criterion has no estimate for {}/{}/{}",
+                key.group, key.function, key.value
+            ))
+        }
     }
     Cell {
-        group: rec.group,
-        workload: r.workload,
-        model: r.model,
-        value: rec.value,
+        id: rec.id.clone(),
         kind: r.kind,
         workers: r.workers,
+        in_flight: rec.in_flight,
         size: r.size,
         tasks: r.tasks,
-        mean_s: measured.as_ref().map(|e| e.mean_s),
-        ci_low_s: measured.as_ref().map(|e| e.ci_low_s),
-        ci_high_s: measured.as_ref().map(|e| e.ci_high_s),
-        ideal_s: rec.ideal_s,
+        delay_ms: rec.delay_ms,
+        time: measured,
+        ideal: None,
+        baseline: None,
+        verdict: Default::default(),
         setup_s: r.setup_s,
-        peak_rss_bytes: rec.peak_rss_bytes,
+        peak_rss_bytes: r.peak_rss_bytes,
+        census: r.census,
         ok: r.ok,
-        answer: r.answer,
-        expected: r.expected,
+        answer: r.answer.clone(),
+        expected: r.expected.clone(),
         failed_tasks: r.failed_tasks,
-        errors: r.errors,
+        errors: r.errors.clone(),
         notes,
         lane: r.lane,
-        timeline: r.timeline,
+        timeline: r.timeline.clone(),
     }
 }
 
 /// Every estimate under `dir`, keyed by the ids in its `benchmark.json`. A benchmark whose
-/// files do not parse maps to the reason, so its cell can say so; a missing dir is empty.
-pub fn read_estimates(dir: &Path) -> HashMap<Key, std::result::Result<Estimate, String>> {
+/// files do not parse, or whose numbers are impossible, maps to the reason, so its cell can
+/// say so; a missing dir is empty.
+pub fn read_estimates(dir: &Path) -> HashMap<BenchKey, std::result::Result<Stat, String>> {
     let mut found = HashMap::new();
     let mut new_dirs = Vec::new();
     find_new_dirs(dir, 0, &mut new_dirs);
@@ -143,25 +228,31 @@ pub fn read_estimates(dir: &Path) -> HashMap<Key, std::result::Result<Estimate, 
         let Ok(id) = serde_json::from_str::<BenchmarkJson>(&text) else {
             continue;
         };
-        let key = (
-            id.group_id,
-            id.function_id.unwrap_or_default(),
-            id.value_str.unwrap_or_default(),
-        );
+        let key = BenchKey {
+            group: id.group_id,
+            function: id.function_id.unwrap_or_default(),
+            value: id.value_str.unwrap_or_default(),
+        };
         found.insert(key, read_estimate(&new.join("estimates.json")));
     }
     found
 }
 
-fn read_estimate(path: &Path) -> std::result::Result<Estimate, String> {
+fn read_estimate(path: &Path) -> std::result::Result<Stat, String> {
     let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let e: EstimatesJson =
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let ns = 1e-9;
-    Ok(Estimate {
-        mean_s: e.mean.point_estimate * ns,
-        ci_low_s: e.mean.confidence_interval.lower_bound * ns,
-        ci_high_s: e.mean.confidence_interval.upper_bound * ns,
+    let (mean, lo, hi) = (
+        e.mean.point_estimate * ns,
+        e.mean.confidence_interval.lower_bound * ns,
+        e.mean.confidence_interval.upper_bound * ns,
+    );
+    Stat::new(mean, lo, hi).ok_or_else(|| {
+        format!(
+            "{}: impossible estimate (mean {mean} s, 95% CI {lo} to {hi} s)",
+            path.display()
+        )
     })
 }
 

@@ -15,8 +15,8 @@ use crate::workload::Kind;
 
 use super::analysis::{self, Group, Row, Section, Status, BASELINE};
 use super::charts::{self, css_color, Measure, Svg};
-use super::format::{bytes, percent, slug, speedup, time};
 use super::{FAIL_MARK, GAP_MARK, NO_BASELINE, OK_MARK};
+use crate::format::{bytes, percent, slug, speedup, time};
 
 const PAGE: &str = include_str!("templates/page.html");
 const CSS: &str = include_str!("templates/style.css");

@@ -10,11 +10,10 @@
 mod analysis;
 mod charts;
 mod collect;
-mod format;
 mod html;
 mod machine;
 
-pub use collect::{collect, read_estimates, Estimate, SCHEMA};
+pub use collect::{collect, join, read_estimates};
 pub use html::{cell_id, rerender, write};
 pub use machine::{crate_versions, now_utc, TRACKED_CRATES};
 

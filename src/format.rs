@@ -1,5 +1,6 @@
-//! How numbers read on the page: times with a unit picked for their size, speedups, percents,
-//! bytes. Tables, charts and the prose all use these, so the same number always reads the same.
+//! How numbers read, in the terminal and on the page: times with a unit picked for their size,
+//! speedups, percents, efficiencies, bytes. The CLI's table, the report's tables, charts and
+//! prose all use these, so the same number always reads the same.
 
 /// The unit to show times up to `max_s` seconds in: its name and the factor from seconds.
 pub fn time_unit(max_s: f64) -> (&'static str, f64) {
@@ -68,6 +69,20 @@ pub fn percent(f: f64) -> String {
     }
 }
 
+/// An efficiency (ideal ÷ measured). Above 100% within noise reads `≈100%`; one flagged as an
+/// anomaly (beyond the confidence intervals) reads `⚠ 112%`, never as a plain number.
+pub fn efficiency(e: f64, anomaly: bool) -> String {
+    if !e.is_finite() {
+        "-".into()
+    } else if anomaly {
+        format!("⚠ {}", percent(e))
+    } else if e > 1.0 {
+        "≈100%".into()
+    } else {
+        percent(e)
+    }
+}
+
 /// Bytes in binary units: `512 KiB`, `38.2 MiB`, `7.81 GiB`.
 pub fn bytes(b: u64) -> String {
     let b = b as f64;
@@ -122,5 +137,8 @@ mod tests {
         assert_eq!(slug("primes-scaling"), "primes-scaling");
         assert_eq!(slug("Async MT/2"), "async-mt-2");
         assert_eq!(bytes(40 * 1024 * 1024), "40.0 MiB");
+        assert_eq!(efficiency(0.934, false), "93%");
+        assert_eq!(efficiency(1.04, false), "≈100%");
+        assert_eq!(efficiency(1.2, true), "⚠ 120%");
     }
 }

@@ -1,0 +1,316 @@
+//! The comparison, in one place for `concur run`, the benches and the report: which cell is
+//! the baseline (the model that declares it runs tasks in turn, wherever it sits in the
+//! registry), and each cell's speedup, ideal speedup, efficiency and anomaly.
+//!
+//! A failed cell has no speedup and no efficiency. A time whose interval lies wholly below its
+//! ideal's interval beats physics: it is flagged as an anomaly with its likely reason, and is
+//! never shown as a plain number. [`run`] measures one workload under several models the way
+//! `concur run` does: the baseline first, medians of the same repeats, ideals from them.
+
+use serde::Serialize;
+
+use crate::census::Census;
+use crate::ideal::{self, Bound, Ideal, ServerRates, Stat};
+use crate::model::{self, Model, ModelConfig, Runs};
+use crate::run::{task_costs, Prepared, RunRecord};
+use crate::workload::{Kind, Params, Workload};
+
+/// How a cell compares with its baseline and its ideal.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct Verdict {
+    /// Baseline time ÷ this time.
+    pub speedup: Option<f64>,
+    /// Baseline time ÷ the ideal: the most this cell could have gained.
+    pub ideal_speedup: Option<f64>,
+    /// Ideal ÷ this time: 100% is the best the hardware allows.
+    pub efficiency: Option<f64>,
+    /// Set when the time beats its ideal beyond both intervals: what probably happened.
+    pub anomaly: Option<String>,
+}
+
+/// Judge a cell: `time` is its measurement, `baseline` the in-turn cell doing the same work.
+pub fn judge(
+    ok: bool,
+    time: Option<Stat>,
+    baseline: Option<Stat>,
+    ideal: Option<&Ideal>,
+) -> Verdict {
+    let Some(time) = time.filter(|_| ok) else {
+        return Verdict::default();
+    };
+    let speedup = baseline.map(|b| b.mean_s / time.mean_s);
+    let ideal_speedup = baseline
+        .zip(ideal)
+        .map(|(b, i)| b.mean_s / i.seconds)
+        .filter(|s| s.is_finite());
+    let efficiency = ideal
+        .map(|i| i.seconds / time.mean_s)
+        .filter(|e| e.is_finite());
+    let anomaly = ideal
+        .filter(|i| time.high_s < i.low_s)
+        .map(|i| anomaly_reason(i, time));
+    Verdict {
+        speedup,
+        ideal_speedup,
+        efficiency,
+        anomaly,
+    }
+}
+
+fn anomaly_reason(ideal: &Ideal, time: Stat) -> String {
+    let by = format!(
+        "{} below its ideal of {}",
+        crate::format::percent(1.0 - time.mean_s / ideal.seconds),
+        crate::format::time(ideal.seconds)
+    );
+    let why = match ideal.bound {
+        Bound::Cores => {
+            "faster than the best schedule of the in-turn run's own task costs: that baseline \
+             was probably slowed (CPU frequency, a noisy neighbour, cold caches), or the tasks \
+             ran faster side by side; read this speedup as noise, not as a result"
+        }
+        Bound::Delay => {
+            "faster than the server's delay allows: the server did not wait as long as it was \
+             asked to (check the server and its --delay-ms)"
+        }
+        Bound::Requests | Bound::Connections => {
+            "faster than the server's calibrated rate: the calibration underestimated the \
+             server (it may have been measured at a noisy moment)"
+        }
+    };
+    format!("{by}, beyond both confidence intervals: {why}")
+}
+
+/// One model's line in `concur run`: its median run and how it compares.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    pub workload: String,
+    pub model: String,
+    pub runs: Runs,
+    pub kind: Kind,
+    /// W as the model used it.
+    pub workers: usize,
+    /// Tasks the model keeps in flight at once.
+    pub in_flight: usize,
+    pub size: u64,
+    pub tasks: usize,
+    pub repeat: usize,
+    /// Median wall time of the repeats, with the fastest and slowest.
+    pub wall: Option<Stat>,
+    pub setup_s: f64,
+    pub peak_rss_bytes: Option<u64>,
+    /// What the median run created: threads, async tasks, processes, connections.
+    pub census: Census,
+    pub ideal: Option<Ideal>,
+    #[serde(flatten)]
+    pub verdict: Verdict,
+    pub server_rates: Option<ServerRates>,
+    pub ok: bool,
+    pub answer: Option<String>,
+    pub expected: String,
+    pub failed_tasks: usize,
+    pub errors: Vec<String>,
+}
+
+/// Everything `concur run` needs to compare models on one workload.
+pub struct Plan<'a> {
+    pub workload: &'static dyn Workload,
+    pub params: Params,
+    /// The models to run; the baseline is run first whatever the order.
+    pub models: Vec<&'static dyn Model>,
+    pub config: &'a ModelConfig,
+    pub repeat: usize,
+    /// The server's measured rates, for IO ideals (`None`: not calibrated).
+    pub rates: Option<ServerRates>,
+    /// False when the server's delay is not known (`--server`): no IO ideal then.
+    pub delay_known: bool,
+    /// Cells whose ideal is longer than this are skipped, not run.
+    pub max_ideal_s: f64,
+}
+
+/// What a comparison produced: rows, and the models that were skipped or could not start.
+#[derive(Default)]
+pub struct Outcome {
+    pub rows: Vec<Row>,
+    pub skipped: Vec<String>,
+    pub problems: Vec<String>,
+}
+
+/// The baseline model first, then the others in the order given.
+pub fn baseline_first(mut models: Vec<&'static dyn Model>) -> Vec<&'static dyn Model> {
+    models.sort_by_key(|m| m.traits().runs != Runs::InTurn);
+    models
+}
+
+/// Run every model of `plan` `repeat` times and compare them. `progress` hears which cell runs.
+pub fn run(plan: &Plan, mut progress: impl FnMut(&str)) -> Outcome {
+    let mut out = Outcome::default();
+    // (median record, its wall-time statistic) of the baseline, once it has run correctly.
+    let mut baseline: Option<(RunRecord, Stat)> = None;
+    let models = baseline_first(plan.models.clone());
+    for (i, model) in models.iter().enumerate() {
+        progress(&format!(
+            "{} × {} ({}/{})",
+            plan.workload.name(),
+            model.name(),
+            i + 1,
+            models.len()
+        ));
+        let mut cell =
+            match Prepared::start(plan.workload, *model, plan.params.clone(), plan.config) {
+                Ok(cell) => cell,
+                Err(e) => {
+                    out.problems.push(format!("{}: {e}", model.name()));
+                    continue;
+                }
+            };
+        let planned = io_ideal(plan, &cell, None);
+        if let Some(long) = planned.filter(|i| i.seconds > plan.max_ideal_s) {
+            out.skipped.push(format!(
+                "{}: skipped, it would take at least {} ({} tasks, {} in flight); choose models with --models",
+                model.name(),
+                crate::format::time(long.seconds),
+                cell.tasks().len(),
+                cell.in_flight(),
+            ));
+            continue;
+        }
+        let records: Vec<RunRecord> = (0..plan.repeat.max(1)).map(|_| cell.run()).collect();
+        let walls: Vec<f64> = records.iter().map(|r| r.wall_s).collect();
+        let wall = Stat::of_repeats(&walls);
+        let Some(median) = median(&records).cloned() else {
+            continue;
+        };
+        if model.traits().runs == Runs::InTurn && median.ok && baseline.is_none() {
+            if let Some(stat) = wall {
+                baseline = Some((median.clone(), stat));
+            }
+        }
+        let ideal = match plan.workload.kind() {
+            Kind::Io => io_ideal(plan, &cell, Some(median.census.connections)),
+            Kind::Cpu => baseline.as_ref().map(|(b, stat)| {
+                let lanes = cell.workers().min(crate::run::cores());
+                ideal::cpu(&task_costs(b), *stat, lanes, &cell.batch_sizes())
+            }),
+        };
+        let verdict = judge(
+            median.ok,
+            wall,
+            baseline.as_ref().map(|b| b.1),
+            ideal.as_ref(),
+        );
+        out.rows.push(Row {
+            workload: median.workload.clone(),
+            model: median.model.clone(),
+            runs: model.traits().runs,
+            kind: median.kind,
+            workers: median.workers,
+            in_flight: cell.in_flight(),
+            size: median.size,
+            tasks: median.tasks,
+            repeat: records.len(),
+            wall,
+            setup_s: median.setup_s,
+            peak_rss_bytes: median.peak_rss_bytes,
+            census: median.census,
+            ideal,
+            verdict,
+            server_rates: plan.rates,
+            ok: median.ok,
+            answer: median.answer.clone(),
+            expected: median.expected.clone(),
+            failed_tasks: median.failed_tasks,
+            errors: median.errors.clone(),
+        });
+    }
+    out
+}
+
+/// The IO ideal of a started cell, if the workload does IO and the server's delay is known.
+fn io_ideal(plan: &Plan, cell: &Prepared, connections: Option<u64>) -> Option<Ideal> {
+    if plan.workload.kind() != Kind::Io || !plan.delay_known {
+        return None;
+    }
+    ideal::io(
+        cell.floors(),
+        &cell.batch_sizes(),
+        cell.in_flight(),
+        plan.rates,
+        connections,
+    )
+}
+
+/// The run with the median wall time (the lower median for an even count).
+pub fn median(records: &[RunRecord]) -> Option<&RunRecord> {
+    let mut sorted: Vec<&RunRecord> = records.iter().collect();
+    sorted.sort_by(|a, b| a.wall_s.total_cmp(&b.wall_s));
+    sorted.get(sorted.len().saturating_sub(1) / 2).copied()
+}
+
+/// The registry's baseline model (the one that runs tasks in turn).
+pub fn registry_baseline() -> Option<&'static dyn Model> {
+    model::baseline(&model::all())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ideal::Method;
+
+    fn stat(m: f64, lo: f64, hi: f64) -> Option<Stat> {
+        Stat::new(m, lo, hi)
+    }
+
+    fn cores_ideal(s: f64, lo: f64, hi: f64) -> Ideal {
+        Ideal {
+            seconds: s,
+            low_s: lo,
+            high_s: hi,
+            bound: Bound::Cores,
+            method: Method::Exact,
+        }
+    }
+
+    #[test]
+    fn a_failed_cell_has_no_speedup() {
+        let v = judge(false, stat(1.0, 0.9, 1.1), stat(2.0, 1.9, 2.1), None);
+        assert_eq!(v, Verdict::default());
+    }
+
+    #[test]
+    fn beating_the_ideal_within_noise_is_not_an_anomaly_but_beyond_it_is() {
+        let ideal = cores_ideal(1.0, 0.95, 1.05);
+        let within = judge(
+            true,
+            stat(0.98, 0.93, 1.03),
+            stat(2.0, 1.9, 2.1),
+            Some(&ideal),
+        );
+        assert!(within.anomaly.is_none());
+        assert!(within.efficiency.unwrap() > 1.0);
+        let beyond = judge(
+            true,
+            stat(0.8, 0.78, 0.82),
+            stat(2.0, 1.9, 2.1),
+            Some(&ideal),
+        );
+        assert!(
+            beyond.anomaly.as_deref().unwrap().contains("noise"),
+            "{beyond:?}"
+        );
+        assert!((beyond.ideal_speedup.unwrap() - 2.0).abs() < 1e-9);
+        assert!((beyond.speedup.unwrap() - 2.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_baseline_is_chosen_by_what_a_model_is() {
+        let mut reversed = model::all();
+        reversed.reverse();
+        let first = baseline_first(reversed)[0];
+        assert_eq!(first.traits().runs, Runs::InTurn);
+        assert_eq!(
+            registry_baseline().map(|m| m.traits().runs),
+            Some(Runs::InTurn)
+        );
+    }
+}

@@ -1,0 +1,357 @@
+//! The ideal: the best time the hardware (or the server) allows for a cell, computed from the
+//! same statistic of the same kind of run as the measurement it is compared with.
+//!
+//! - **CPU**: the sequential cell's time (criterion's estimate in benches, the median of the
+//!   repeats in `concur run`) is split over its tasks in proportion to their measured costs,
+//!   and those costs are scheduled on min(W, cores) lanes: exactly for up to
+//!   [`EXACT_UP_TO`] tasks, otherwise by the longest-processing-time (LPT) schedule where it
+//!   meets the proven lower bound, else that lower bound. Five equal tasks on two cores take
+//!   three task-lengths, never 2.5.
+//! - **IO**: each request's least time (the server's delay) in rounds of what the model keeps
+//!   in flight, per batch; or, when longer, the requests over the server's measured
+//!   request rate on kept-alive connections, or the new connections the run opened over the
+//!   server's measured connection rate. The bound that binds is named.
+
+use serde::{Deserialize, Serialize};
+
+/// A measured time with its interval: criterion's mean and 95% CI, or a median with the
+/// fastest and slowest of the repeats.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Stat {
+    pub mean_s: f64,
+    pub low_s: f64,
+    pub high_s: f64,
+}
+
+impl Stat {
+    /// A statistic, if its numbers make sense (finite, positive, low ≤ mean ≤ high).
+    pub fn new(mean_s: f64, low_s: f64, high_s: f64) -> Option<Stat> {
+        let sane = [mean_s, low_s, high_s]
+            .iter()
+            .all(|v| v.is_finite() && *v > 0.0)
+            && low_s <= mean_s
+            && mean_s <= high_s;
+        sane.then_some(Stat {
+            mean_s,
+            low_s,
+            high_s,
+        })
+    }
+
+    /// The median of `times` with their minimum and maximum as the interval.
+    pub fn of_repeats(times: &[f64]) -> Option<Stat> {
+        let mut sorted: Vec<f64> = times.iter().copied().filter(|t| t.is_finite()).collect();
+        sorted.sort_by(f64::total_cmp);
+        let median = *sorted.get(sorted.len().checked_sub(1)? / 2)?;
+        Stat::new(median, *sorted.first()?, *sorted.last()?)
+    }
+}
+
+/// What the ideal is bound by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bound {
+    /// The measured CPU work scheduled on min(W, cores) lanes.
+    Cores,
+    /// The server's delays, in rounds of as many requests as the model keeps in flight.
+    Delay,
+    /// The server's request rate on kept-alive connections.
+    Requests,
+    /// The server's rate of accepting new connections.
+    Connections,
+}
+
+impl Bound {
+    /// A few words for tables: what binds.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Bound::Cores => "cores",
+            Bound::Delay => "server delay",
+            Bound::Requests => "server request rate",
+            Bound::Connections => "connection setup",
+        }
+    }
+}
+
+/// How the ideal's schedule was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// The optimal schedule (searched exhaustively, or LPT meeting the lower bound).
+    Exact,
+    /// A proven lower bound on the optimum: max(work ÷ lanes, longest task, the two tasks
+    /// that must share a lane).
+    LowerBound,
+}
+
+/// The best time the hardware allows for a cell, with its interval and what binds it.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ideal {
+    pub seconds: f64,
+    pub low_s: f64,
+    pub high_s: f64,
+    pub bound: Bound,
+    pub method: Method,
+}
+
+/// A makespan and whether it is the optimum.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Schedule {
+    pub seconds: f64,
+    pub method: Method,
+}
+
+/// Up to this many tasks the best schedule is searched exhaustively.
+pub const EXACT_UP_TO: usize = 12;
+
+/// The shortest time `lanes` lanes can finish tasks of `costs` seconds in, a task never split.
+pub fn schedule(costs: &[f64], lanes: usize) -> Schedule {
+    let lanes = lanes.max(1);
+    let mut sorted: Vec<f64> = costs.iter().map(|c| c.max(0.0)).collect();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let longest = sorted.first().copied().unwrap_or(0.0);
+    if lanes >= sorted.len() {
+        return exact(longest);
+    }
+    let lower = lower_bound(&sorted, lanes);
+    let lpt = lpt(&sorted, lanes);
+    if lpt <= lower * (1.0 + 1e-9) {
+        return exact(lpt);
+    }
+    if sorted.len() <= EXACT_UP_TO {
+        let mut best = lpt;
+        let mut load = vec![0.0; lanes];
+        search(&sorted, 0, &mut load, &mut best, lower);
+        return exact(best);
+    }
+    Schedule {
+        seconds: lower,
+        method: Method::LowerBound,
+    }
+}
+
+fn exact(seconds: f64) -> Schedule {
+    Schedule {
+        seconds,
+        method: Method::Exact,
+    }
+}
+
+/// max(Σ ÷ lanes, the longest, the lanes-th and (lanes+1)-th longest together): with one more
+/// task than lanes, two of the `lanes + 1` longest must share a lane. `sorted` is descending.
+fn lower_bound(sorted: &[f64], lanes: usize) -> f64 {
+    let total: f64 = sorted.iter().sum();
+    let longest = sorted.first().copied().unwrap_or(0.0);
+    let pair = match (sorted.get(lanes - 1), sorted.get(lanes)) {
+        (Some(a), Some(b)) => a + b,
+        _ => 0.0,
+    };
+    (total / lanes as f64).max(longest).max(pair)
+}
+
+/// Longest first, each task to the least-loaded lane.
+fn lpt(sorted: &[f64], lanes: usize) -> f64 {
+    let mut load = vec![0.0_f64; lanes];
+    for &cost in sorted {
+        if let Some(least) = load.iter_mut().min_by(|a, b| a.total_cmp(b)) {
+            *least += cost;
+        }
+    }
+    load.into_iter().fold(0.0, f64::max)
+}
+
+/// Branch and bound over lane assignments (tasks in descending order; lanes with equal load
+/// are tried once).
+fn search(sorted: &[f64], next: usize, load: &mut [f64], best: &mut f64, lower: f64) {
+    if *best <= lower * (1.0 + 1e-9) {
+        return;
+    }
+    let Some(&cost) = sorted.get(next) else {
+        let makespan = load.iter().copied().fold(0.0, f64::max);
+        *best = best.min(makespan);
+        return;
+    };
+    for lane in 0..load.len() {
+        if load[..lane].contains(&load[lane]) || load[lane] + cost >= *best {
+            continue;
+        }
+        load[lane] += cost;
+        search(sorted, next + 1, load, best, lower);
+        load[lane] -= cost;
+    }
+}
+
+/// Scale `costs` so they add up to `total`: the baseline's measured time split over its tasks
+/// in proportion to what each took in its recorded run.
+fn shares(costs: &[f64], total: f64) -> Vec<f64> {
+    let sum: f64 = costs.iter().map(|c| c.max(0.0)).sum();
+    if sum <= 0.0 {
+        let n = costs.len().max(1) as f64;
+        return vec![total / n; costs.len()];
+    }
+    costs.iter().map(|c| c.max(0.0) * total / sum).collect()
+}
+
+/// Sum of the best schedules of each batch (`batches` are task counts, in order).
+fn batched(costs: &[f64], batches: &[usize], lanes: usize) -> Schedule {
+    let mut seconds = 0.0;
+    let mut method = Method::Exact;
+    let mut from = 0;
+    for &n in batches {
+        let to = (from + n).min(costs.len());
+        let s = schedule(&costs[from..to], lanes);
+        seconds += s.seconds;
+        if s.method == Method::LowerBound {
+            method = Method::LowerBound;
+        }
+        from = to;
+    }
+    if from < costs.len() {
+        let s = schedule(&costs[from..], lanes);
+        seconds += s.seconds;
+        if s.method == Method::LowerBound {
+            method = Method::LowerBound;
+        }
+    }
+    Schedule { seconds, method }
+}
+
+/// The CPU ideal: `baseline` (the in-turn cell's time) split over its tasks in proportion to
+/// `costs` (their durations in its recorded run), scheduled on `lanes` per batch.
+pub fn cpu(costs: &[f64], baseline: Stat, lanes: usize, batches: &[usize]) -> Ideal {
+    let at = |total: f64| batched(&shares(costs, total), batches, lanes);
+    let mid = at(baseline.mean_s);
+    Ideal {
+        seconds: mid.seconds,
+        low_s: at(baseline.low_s).seconds,
+        high_s: at(baseline.high_s).seconds,
+        bound: Bound::Cores,
+        method: mid.method,
+    }
+}
+
+/// What the mock server was measured to sustain (see `mock::calibrate`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServerRates {
+    /// Requests per second on kept-alive connections, at zero delay.
+    pub requests_per_s: f64,
+    /// New connections per second it accepts and answers.
+    pub connections_per_s: f64,
+}
+
+/// The IO ideal: the requests' least times (`floors`) in rounds of `in_flight` per batch, or
+/// the server's rates for `requests` requests and `new_connections` connections when slower.
+pub fn io(
+    floors: &[f64],
+    batches: &[usize],
+    in_flight: usize,
+    rates: Option<ServerRates>,
+    new_connections: Option<u64>,
+) -> Option<Ideal> {
+    let delay = batched(floors, batches, in_flight);
+    let mut best = (delay.seconds, Bound::Delay);
+    if let Some(r) = rates {
+        if r.requests_per_s > 0.0 {
+            let t = floors.len() as f64 / r.requests_per_s;
+            if t > best.0 {
+                best = (t, Bound::Requests);
+            }
+        }
+        if let (Some(n), true) = (new_connections, r.connections_per_s > 0.0) {
+            let t = n as f64 / r.connections_per_s;
+            if t > best.0 {
+                best = (t, Bound::Connections);
+            }
+        }
+    }
+    let (seconds, bound) = best;
+    (seconds.is_finite() && seconds > 0.0).then_some(Ideal {
+        seconds,
+        low_s: seconds,
+        high_s: seconds,
+        bound,
+        method: if bound == Bound::Delay {
+            delay.method
+        } else {
+            Method::LowerBound
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn five_equal_tasks_on_two_lanes_take_three_lengths() {
+        let s = schedule(&[1.0; 5], 2);
+        assert!(close(s.seconds, 3.0), "{s:?}");
+        assert_eq!(s.method, Method::Exact);
+    }
+
+    #[test]
+    fn schedules_are_never_below_the_longest_task_or_the_work_per_lane() {
+        assert!(close(schedule(&[10.0, 1.0, 1.0, 1.0], 4).seconds, 10.0));
+        assert!(close(schedule(&[1.0; 3], 8).seconds, 1.0));
+        assert!(close(schedule(&[1.0; 20], 5).seconds, 4.0));
+        // LPT gives 7 here ({3,2,2} {3,2}); the optimum is 6 ({3,3} {2,2,2}).
+        let s = schedule(&[3.0, 3.0, 2.0, 2.0, 2.0], 2);
+        assert!(close(s.seconds, 6.0), "{s:?}");
+    }
+
+    #[test]
+    fn many_tasks_fall_back_to_a_proven_bound() {
+        let costs: Vec<f64> = (0..40).map(|i| 1.0 + (i % 7) as f64 * 0.37).collect();
+        let s = schedule(&costs, 3);
+        let total: f64 = costs.iter().sum();
+        assert!(s.seconds >= total / 3.0 - 1e-9);
+        assert!(s.seconds <= lpt(&sorted_desc(&costs), 3) + 1e-9);
+    }
+
+    fn sorted_desc(costs: &[f64]) -> Vec<f64> {
+        let mut v = costs.to_vec();
+        v.sort_by(|a, b| b.total_cmp(a));
+        v
+    }
+
+    #[test]
+    fn the_cpu_ideal_splits_the_baselines_own_time() {
+        let base = Stat::new(10.0, 9.0, 11.0).unwrap();
+        // Shares 1:1:2 of 10 s → 2.5, 2.5, 5 on two lanes: 5 s.
+        let ideal = cpu(&[0.1, 0.1, 0.2], base, 2, &[3]);
+        assert!(close(ideal.seconds, 5.0) && close(ideal.low_s, 4.5) && close(ideal.high_s, 5.5));
+        // Batches of one: nothing overlaps.
+        assert!(close(
+            cpu(&[0.1, 0.1, 0.2], base, 2, &[1, 1, 1]).seconds,
+            10.0
+        ));
+    }
+
+    #[test]
+    fn the_io_ideal_names_what_binds() {
+        let floors = [0.1; 1000];
+        let rates = ServerRates {
+            requests_per_s: 50_000.0,
+            connections_per_s: 4_000.0,
+        };
+        let delay = io(&floors, &[1000], 1000, Some(rates), Some(1)).unwrap();
+        assert_eq!(delay.bound, Bound::Delay);
+        let conns = io(&floors, &[1000], 1000, Some(rates), Some(1000)).unwrap();
+        assert_eq!(conns.bound, Bound::Connections);
+        assert!(close(conns.seconds, 0.25));
+        assert!(close(
+            io(&floors, &[1000], 5, None, None).unwrap().seconds,
+            20.0
+        ));
+        assert!(
+            io(&[0.0; 3], &[3], 3, None, None).is_none(),
+            "a zero ideal is unknown"
+        );
+        assert!(Stat::new(f64::NAN, 1.0, 2.0).is_none());
+        assert!(Stat::new(1e308, 1e308, f64::INFINITY).is_none());
+    }
+}
