@@ -31,7 +31,10 @@ pub mod model;
 pub mod report;
 pub mod results;
 pub mod run;
+pub mod session;
 pub mod task;
+pub mod terminal;
+pub mod verify;
 pub mod workload;
 
 pub use error::{Error, Result};

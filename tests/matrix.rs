@@ -9,7 +9,9 @@ use concur::mock::{MockServer, MockSpec};
 use concur::model::{self, ModelConfig};
 use concur::run::Prepared;
 use concur::task::Task;
-use concur::workload::{self, primes, sum_squares, uneven, IoParams, Kind, Workload};
+use concur::verify::walk;
+use concur::workload::Workload;
+use concur::workload::{self, primes, sum_squares, uneven};
 
 fn config(workers: usize) -> ModelConfig {
     ModelConfig {
@@ -18,52 +20,28 @@ fn config(workers: usize) -> ModelConfig {
     }
 }
 
-/// Run one cell once and insist on the known answer, with a span for every task. IO
-/// workloads talk to `server`.
-fn check(
-    workload: &'static dyn Workload,
-    model: &'static dyn model::Model,
-    workers: usize,
-    server: &MockServer,
-) {
-    let cell = format!("{} × {} (W={workers})", workload.name(), model.name());
-    let mut params = workload
-        .params(Some(workload.sizes().small))
-        .expect("small size is valid");
-    if workload.kind() == Kind::Io {
-        params.io = Some(IoParams {
-            base_url: server.uri(),
-            delay_ms: 5,
-            timeout_ms: 10_000,
-        });
-    }
-    let mut prepared = Prepared::start(workload, model, params, &config(workers))
-        .unwrap_or_else(|e| panic!("{cell}: could not start: {e}"));
-    let record = prepared.run();
-    assert!(record.ok, "{cell}: {:?}", record.errors);
-    assert_eq!(record.answer.as_deref(), Some(record.expected.as_str()));
-    assert_eq!(record.failed_tasks, 0, "{cell}");
-    let mut seen: Vec<usize> = record.timeline.iter().map(|s| s.task).collect();
-    seen.sort_unstable();
-    assert_eq!(seen, (0..record.tasks).collect::<Vec<_>>(), "{cell}: spans");
-    for span in &record.timeline {
-        assert!(
-            span.start_s <= span.end_s && span.end_s <= record.wall_s + 1e-3,
-            "{cell}"
-        );
-    }
-}
-
 #[test]
 fn every_cell_gives_the_known_answer() {
+    // The same walk `concur verify` prints, at W = 1 and 3.
     let server = MockServer::start(MockSpec::new(5)).expect("mock server");
-    for workload in workload::all() {
-        for model in model::all() {
-            for workers in [1, 3] {
-                check(workload, model, workers, &server);
-            }
+    let exe = Some(PathBuf::from(env!("CARGO_BIN_EXE_concur")));
+    let mut cells = 0;
+    walk(&[1, 3], &server.uri(), 5, exe, |checked| {
+        cells += 1;
+        let cell = checked.name();
+        if let Some(problem) = checked.problem() {
+            panic!("{cell}: {problem}");
         }
-    }
+        let Ok(record) = checked.outcome else {
+            unreachable!("no problem means a record");
+        };
+        assert_eq!(record.answer.as_deref(), Some(record.expected.as_str()));
+        assert_eq!(record.failed_tasks, 0, "{cell}");
+        let mut seen: Vec<usize> = record.timeline.iter().map(|s| s.task).collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..record.tasks).collect::<Vec<_>>(), "{cell}: spans");
+    });
+    assert_eq!(cells, 2 * workload::all().len() * model::all().len());
 }
 
 #[test]

@@ -1,25 +1,90 @@
-//! What the criterion benches share: checking a cell once outside the timed loop, timing only
-//! its execution, keeping the run records for the report, and telling a real measuring run
-//! from `--test` / `--list`.
+//! Benches as data: each bench is a table of [`Group`]s (workload, size, server delay, which
+//! models, what varies), and [`run`] is the one driver that turns a table into criterion
+//! groups. Putting a workload in the benches is one line of a table.
+//!
+//! For every cell the driver starts the model (setup, untimed), runs it once to warm it up,
+//! runs it again to check the answer and record the census and timeline, then lets criterion
+//! time `execute` alone. A cell that fails to start or answers wrong is recorded as failed and
+//! not timed. Records are saved, and the report rendered, only on a real measuring run.
+// Each bench compiles this module on its own and uses only part of the table's vocabulary.
+#![allow(dead_code)]
 
 use std::hint::black_box;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, BenchmarkId, SamplingMode};
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
 
-use concur::model::{Model, ModelConfig};
-use concur::results::{self, BenchRecord};
-use concur::run::{Bound, Ideal, Prepared, RunRecord};
-use concur::workload::{Params, Workload};
+use concur::ideal::{self, ServerRates};
+use concur::identity::{CellId, Comparison, Varied};
+use concur::mock::{MockSpec, Server};
+use concur::model::{self, Model, ModelConfig, Runs};
+use concur::results::{self, BenchRecord, IdealSpec};
+use concur::run::{cores, Prepared, RunRecord};
+use concur::workload::{self, IoParams, Kind, Params, Workload};
 
-/// The `process` model's worker: the `concur` binary cargo built for this bench.
-pub fn model_config(workers: usize) -> ModelConfig {
-    ModelConfig {
-        worker_exe: Some(PathBuf::from(env!("CARGO_BIN_EXE_concur"))),
-        ..ModelConfig::new(workers)
+/// Which models a group measures.
+#[derive(Clone, Copy)]
+pub enum Models {
+    /// Every registered model.
+    All,
+    /// Those whose W can be set (a pool, processes, a runtime's threads): for a W sweep.
+    TakingW,
+    /// These, by name.
+    Named(&'static [&'static str]),
+}
+
+/// What a group varies.
+#[derive(Clone, Copy)]
+pub enum Vary {
+    /// Nothing: each model once at its natural W (the machine's cores).
+    Models,
+    /// W from 1 to twice the cores, plus the baseline at W = 1.
+    Workers,
+    /// The workload's size.
+    Sizes(&'static [u64]),
+    /// A sliding window of N in flight against batches of N.
+    Limits(usize),
+}
+
+/// One criterion group: a row of a bench's table.
+#[derive(Clone, Copy)]
+pub struct Group {
+    pub workload: &'static str,
+    pub size: u64,
+    /// The mock server's delay for IO workloads.
+    pub delay_ms: Option<u64>,
+    pub models: Models,
+    pub vary: Vary,
+}
+
+impl Group {
+    /// A CPU workload, every model once.
+    pub const fn cpu(workload: &'static str, size: u64) -> Group {
+        Group {
+            workload,
+            size,
+            delay_ms: None,
+            models: Models::All,
+            vary: Vary::Models,
+        }
     }
+
+    /// An IO workload against a server delaying each reply by `delay_ms`, every model once.
+    pub const fn io(workload: &'static str, size: u64, delay_ms: u64) -> Group {
+        Group {
+            delay_ms: Some(delay_ms),
+            ..Group::cpu(workload, size)
+        }
+    }
+}
+
+/// Requests a server waits on before giving up, in benches.
+const TIMEOUT_MS: u64 = 30_000;
+
+fn exe() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_concur"))
 }
 
 /// True when criterion will really measure (not `--test`, `--list` or `--profile-time`): only
@@ -28,10 +93,211 @@ pub fn measuring() -> bool {
     !std::env::args().any(|a| a == "--test" || a == "--list" || a == "--profile-time")
 }
 
+/// Run every group of `table` and save the records as `bench` (then render the report).
+pub fn run(bench: &str, table: &[Group]) {
+    let mut c = Criterion::default().configure_from_args();
+    let mut records = Vec::new();
+    let rates = table
+        .iter()
+        .any(|g| g.delay_ms.is_some())
+        .then(calibrate)
+        .flatten();
+    for group in table {
+        if let Err(e) = run_group(&mut c, group, rates, &mut records) {
+            eprintln!("concur: group {} not run: {e:#}", group.workload);
+        }
+    }
+    c.final_summary();
+    save_and_report(bench, &records);
+}
+
+/// The mock server's rates, measured once per bench on a zero-delay server.
+fn calibrate() -> Option<ServerRates> {
+    let server = Server::spawn(exe(), MockSpec::new(0)).ok()?;
+    match concur::session::calibrate(server.uri()) {
+        Ok(r) => {
+            eprintln!(
+                "concur: mock server: {:.0} requests/s kept alive, {:.0} new connections/s",
+                r.requests_per_s, r.connections_per_s
+            );
+            Some(r)
+        }
+        Err(e) => {
+            eprintln!(
+                "concur: could not calibrate the mock server ({e}); IO ideals ignore its rates"
+            );
+            None
+        }
+    }
+}
+
+/// One cell to measure.
+struct Spec {
+    id: CellId,
+    model: &'static dyn Model,
+    params: Params,
+    config: ModelConfig,
+}
+
+fn run_group(
+    c: &mut Criterion,
+    g: &Group,
+    rates: Option<ServerRates>,
+    records: &mut Vec<BenchRecord>,
+) -> anyhow::Result<()> {
+    let workload = workload::by_name(g.workload)?;
+    let server = match g.delay_ms {
+        Some(d) => Some(Server::spawn(exe(), MockSpec::new(d))?),
+        None => None,
+    };
+    let params_at = |size: u64| -> anyhow::Result<Params> {
+        let mut p = workload.params(Some(size))?;
+        if let (Some(server), Some(delay_ms)) = (&server, g.delay_ms) {
+            p.io = Some(IoParams {
+                base_url: server.uri().to_string(),
+                delay_ms,
+                timeout_ms: TIMEOUT_MS,
+            });
+        }
+        Ok(p)
+    };
+    let models: Vec<&'static dyn Model> = match g.models {
+        Models::All => model::all(),
+        Models::TakingW => model::all()
+            .into_iter()
+            .filter(|m| takes_workers(m.traits().runs))
+            .collect(),
+        Models::Named(names) => names
+            .iter()
+            .map(|n| model::by_name(n))
+            .collect::<Result<_, _>>()?,
+    };
+    let config = |w: usize| ModelConfig {
+        worker_exe: Some(PathBuf::from(exe())),
+        ..ModelConfig::new(w)
+    };
+    let spec = |comparison, model: &'static dyn Model, varied, params: Params, config| Spec {
+        id: CellId {
+            workload: g.workload.to_string(),
+            comparison,
+            model: model.name().to_string(),
+            varied,
+        },
+        model,
+        params,
+        config,
+    };
+    let mut specs = Vec::new();
+    match g.vary {
+        Vary::Models => {
+            let params = params_at(g.size)?;
+            let tasks = workload.plan(&params)?.tasks.len();
+            for m in models {
+                let cfg = config(cores());
+                let w = m.workers(&cfg, tasks);
+                specs.push(spec(
+                    Comparison::Models,
+                    m,
+                    Varied::Workers(w),
+                    params.clone(),
+                    cfg,
+                ));
+            }
+        }
+        Vary::Workers => {
+            let params = params_at(g.size)?;
+            if let Some(base) = compare_baseline() {
+                specs.push(spec(
+                    Comparison::Scaling,
+                    base,
+                    Varied::Workers(1),
+                    params.clone(),
+                    config(1),
+                ));
+            }
+            for m in models {
+                for w in 1..=2 * cores() {
+                    specs.push(spec(
+                        Comparison::Scaling,
+                        m,
+                        Varied::Workers(w),
+                        params.clone(),
+                        config(w),
+                    ));
+                }
+            }
+        }
+        Vary::Sizes(sizes) => {
+            for &n in sizes {
+                let params = params_at(n)?;
+                for &m in &models {
+                    specs.push(spec(
+                        Comparison::Sizes,
+                        m,
+                        Varied::Size(n),
+                        params.clone(),
+                        config(cores()),
+                    ));
+                }
+            }
+        }
+        Vary::Limits(n) => {
+            let params = params_at(g.size)?;
+            for m in models {
+                let window = ModelConfig {
+                    in_flight: Some(n),
+                    ..config(cores())
+                };
+                let batches = ModelConfig {
+                    batch: Some(n),
+                    ..config(cores())
+                };
+                specs.push(spec(
+                    Comparison::Limits,
+                    m,
+                    Varied::Window(n),
+                    params.clone(),
+                    window,
+                ));
+                specs.push(spec(
+                    Comparison::Limits,
+                    m,
+                    Varied::Batch(n),
+                    params.clone(),
+                    batches,
+                ));
+            }
+        }
+    }
+    let group_name = specs
+        .first()
+        .map(|s| s.id.bench_key().group)
+        .unwrap_or_else(|| g.workload.to_string());
+    let mut group = c.benchmark_group(group_name);
+    long_cells(&mut group);
+    for s in specs {
+        records.push(measure(&mut group, workload, s, g.delay_ms, rates));
+    }
+    group.finish();
+    Ok(())
+}
+
+/// Ways of running whose W the user sets.
+fn takes_workers(runs: Runs) -> bool {
+    matches!(
+        runs,
+        Runs::ThreadPool | Runs::Processes | Runs::EventLoopThreads | Runs::EventLoopToPool
+    )
+}
+
+fn compare_baseline() -> Option<&'static dyn Model> {
+    concur::compare::registry_baseline()
+}
+
 /// Settings for groups whose iterations take tens to hundreds of milliseconds: flat sampling,
 /// criterion's minimum of 10 samples, and short warm-up and measurement windows so a whole
 /// bench stays within a few minutes on two cores.
-pub fn long_cells(group: &mut BenchmarkGroup<'_, WallTime>) {
+fn long_cells(group: &mut BenchmarkGroup<'_, WallTime>) {
     group
         .sampling_mode(SamplingMode::Flat)
         .sample_size(10)
@@ -39,79 +305,77 @@ pub fn long_cells(group: &mut BenchmarkGroup<'_, WallTime>) {
         .measurement_time(Duration::from_secs(2));
 }
 
-/// One cell to measure.
-pub struct CellSpec<'a> {
-    /// Criterion's group name (the workload, or `<workload>-scaling`).
-    pub group: &'a str,
-    pub workload: &'static dyn Workload,
-    pub model: &'static dyn Model,
-    pub params: Params,
-    pub config: &'a ModelConfig,
-    /// Criterion's parameter for this cell (W, N, …).
-    pub value: String,
-}
-
-/// Start the cell (setup, untimed), run it once and check its answer, then let criterion time
-/// `execute` alone. A cell that fails to start or gives a wrong answer is recorded as failed
-/// and not timed. `ideal` gets the started cell and its checked run. Returns the checked run.
-pub fn measure(
+/// Start, warm, check, record, then time one cell.
+fn measure(
     group: &mut BenchmarkGroup<'_, WallTime>,
-    records: &mut Vec<BenchRecord>,
-    spec: CellSpec<'_>,
-    ideal: impl Fn(&Prepared, &RunRecord) -> Option<Ideal>,
-) -> Option<RunRecord> {
-    let name = format!("{}/{}/{}", spec.group, spec.model.name(), spec.value);
-    let started = Prepared::start(spec.workload, spec.model, spec.params.clone(), spec.config);
-    let (record, ideal, cell) = match started {
+    workload: &'static dyn Workload,
+    s: Spec,
+    delay_ms: Option<u64>,
+    rates: Option<ServerRates>,
+) -> BenchRecord {
+    let (record, cell) = match Prepared::start(workload, s.model, s.params.clone(), &s.config) {
         Ok(mut cell) => {
-            let record = cell.run();
-            let ideal = ideal(&cell, &record);
-            (record, ideal, Some(cell))
+            // The first run opens connections and fills caches, as criterion's warm-up does;
+            // the second is the one checked and recorded.
+            let _ = cell.run();
+            (cell.run(), Some(cell))
         }
-        Err(e) => {
-            let record =
-                RunRecord::failed(spec.workload, spec.model, &spec.params, spec.config, &e);
-            (record, None, None)
-        }
+        Err(e) => (
+            RunRecord::failed(workload, s.model, &s.params, &s.config, &e),
+            None,
+        ),
     };
-    let mut notes = Vec::new();
-    if let Some(Ideal {
-        bound: Bound::Mock,
-        seconds,
-    }) = ideal
-    {
-        // A mock-bound ideal is the task count over the ceiling: read the ceiling back.
-        let rps = record.tasks as f64 / seconds;
-        notes.push(format!(
-            "bound by the mock server's ceiling ({rps:.0} requests/s), not by the model"
-        ));
-    }
-    records.push(BenchRecord {
-        group: spec.group.to_string(),
-        function: spec.model.name().to_string(),
-        value: spec.value.clone(),
-        ideal_s: ideal.map(|i| i.seconds),
-        peak_rss_bytes: record.peak_rss_bytes,
-        record: record.clone(),
-        notes,
-    });
+    let (in_flight, ideal) = match &cell {
+        Some(cell) => (
+            cell.in_flight(),
+            ideal_spec(cell, &record, workload.kind(), rates),
+        ),
+        None => (0, IdealSpec::Unknown),
+    };
     match cell {
         Some(mut cell) if record.ok => {
-            group.bench_function(BenchmarkId::new(spec.model.name(), &spec.value), |b| {
-                b.iter(|| black_box(cell.execute()))
-            });
-            Some(record)
+            group.bench_function(
+                BenchmarkId::new(s.model.name(), s.id.varied.bench_value()),
+                |b| b.iter(|| black_box(cell.execute())),
+            );
         }
-        _ => {
-            eprintln!("{name}: FAILED, not timed: {}", record.errors.join("; "));
-            None
-        }
+        _ => eprintln!("{}: FAILED, not timed: {}", s.id, record.errors.join("; ")),
+    }
+    BenchRecord {
+        id: s.id,
+        record,
+        in_flight,
+        delay_ms,
+        ideal,
+        notes: Vec::new(),
+    }
+}
+
+fn ideal_spec(
+    cell: &Prepared,
+    record: &RunRecord,
+    kind: Kind,
+    rates: Option<ServerRates>,
+) -> IdealSpec {
+    match kind {
+        Kind::Cpu => IdealSpec::Cpu {
+            lanes: cell.workers().min(cores()),
+            batches: cell.batch_sizes(),
+        },
+        Kind::Io => ideal::io(
+            cell.floors(),
+            &cell.batch_sizes(),
+            cell.in_flight(),
+            rates,
+            Some(record.census.connections),
+        )
+        .map_or(IdealSpec::Unknown, IdealSpec::Known),
     }
 }
 
 /// Save this bench's records and render the report from every bench's records so far (only
 /// on a real measuring run: `--test` and `--list` leave both alone).
-pub fn save_and_report(bench: &str, records: &[BenchRecord]) {
+fn save_and_report(bench: &str, records: &[BenchRecord]) {
     if !measuring() {
         return;
     }

@@ -3,22 +3,21 @@
 //! `list` shows workloads and models, `run` measures one workload under chosen models and prints
 //! a table (or JSON lines), `verify` checks every cell's answer at a small size, `serve` runs
 //! the mock server for other clients, `report` re-renders the HTML report from results on
-//! disk, and the hidden `worker` subcommand is the child process
-//! of the `process` model.
+//! disk, and the hidden `worker` subcommand is the child process of the `process` model. Every
+//! rule lives in the library (`session`, `compare`, `verify`, `terminal`); this file only
+//! turns arguments into calls and results into lines.
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde_json::json;
 
 use concur::mock::{self, MockServer, MockSpec, Server};
-use concur::model::{self, Model, ModelConfig};
-use concur::run::{self, median, Bound, Ideal, Prepared, RunRecord};
-use concur::workload::{self, IoParams, Kind, Params, Workload};
+use concur::session::{self, RunOptions, Session};
+use concur::{compare, model, terminal, verify};
 
 #[derive(Parser)]
 #[command(
@@ -102,16 +101,6 @@ struct RunArgs {
     server: Option<String>,
 }
 
-const MAX_REPEAT: u64 = 1000;
-const MAX_DELAY_MS: u64 = 60_000;
-const DEFAULT_TIMEOUT_MS: u64 = 10_000;
-const MAX_TIMEOUT_MS: u64 = 600_000;
-/// Cells whose ideal time is above this are skipped, not run (e.g. 1000 requests of 200 ms
-/// one after another): say `--models` to pick the ones worth waiting for.
-const MAX_IDEAL_S: f64 = 60.0;
-/// Requests used to measure the mock server's ceiling.
-const CEILING_REQUESTS: usize = 2_000;
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -139,8 +128,11 @@ fn main() -> ExitCode {
 
 fn dispatch(command: Command) -> Result<ExitCode> {
     match command {
-        Command::List => list(),
-        Command::Run(args) => run_models(&args),
+        Command::List => {
+            print!("{}", terminal::listing());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run(args) => run(args),
         Command::Verify { workers } => verify(workers),
         Command::Serve {
             delay_ms,
@@ -174,47 +166,11 @@ fn parse_count(text: &str) -> Result<u64, String> {
     parsed.ok_or_else(|| format!("`{text}` is too large"))
 }
 
-fn check_range(what: &str, value: u64, min: u64, max: u64) -> Result<u64> {
-    if value < min || value > max {
-        bail!("{what} must be between {min} and {max}, got {value}");
-    }
-    Ok(value)
-}
-
-fn check_fail_rate(rate: f64) -> Result<f64> {
-    if !(0.0..=1.0).contains(&rate) {
-        bail!("--fail-rate must be between 0 and 1, got {rate}");
-    }
-    Ok(rate)
-}
-
-fn list() -> Result<ExitCode> {
-    let mut out = io::stdout().lock();
-    writeln!(out, "workloads (--size: what it counts, default):")?;
-    for w in workload::all() {
-        let s = w.sizes();
-        writeln!(
-            out,
-            "  {:<15} {:<4} {}  [--size: {}, default {}]",
-            w.name(),
-            w.kind(),
-            w.summary(),
-            s.unit,
-            s.default
-        )?;
-    }
-    writeln!(out, "models (Python analog):")?;
-    for m in model::all() {
-        writeln!(out, "  {:<15} {}  [{}]", m.name(), m.summary(), m.python())?;
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
 fn serve(delay_ms: u64, fail_rate: f64) -> Result<ExitCode> {
-    check_range("--delay-ms", delay_ms, 0, MAX_DELAY_MS)?;
+    session::check_range("--delay-ms", delay_ms, 0, session::MAX_DELAY_MS)?;
     let spec = MockSpec {
         delay: Duration::from_millis(delay_ms),
-        fail_rate: check_fail_rate(fail_rate)?,
+        fail_rate: session::check_fail_rate(fail_rate)?,
     };
     let server = MockServer::start(spec)?;
     let mut out = io::stdout().lock();
@@ -235,392 +191,82 @@ fn serve(delay_ms: u64, fail_rate: f64) -> Result<ExitCode> {
     }
 }
 
-fn workers_or_default(workers: Option<u64>) -> Result<usize> {
-    Ok(model::validate_workers(
-        workers.unwrap_or(run::cores() as u64),
-    )?)
-}
-
-/// The models named on the command line, with `sequential` first as the baseline.
-fn select_models(list: &str) -> Result<Vec<&'static dyn Model>> {
-    if list.trim() == "all" {
-        return Ok(model::all());
-    }
-    let mut chosen = vec![model::by_name("sequential")?];
-    for name in list.split(',').map(str::trim) {
-        if name.is_empty() {
-            bail!("--models has an empty name in `{list}`");
-        }
-        let m = model::by_name(name)?;
-        if !chosen.iter().any(|c| c.name() == m.name()) {
-            chosen.push(m);
-        }
-    }
-    Ok(chosen)
-}
-
-/// The server for an IO run and its measured ceiling.
-struct IoSetup {
-    server: Server,
-    ceiling_rps: Option<f64>,
-}
-
-/// Start (or reach) the server for an IO workload and measure its ceiling.
-fn io_setup(args: &RunArgs, delay_ms: u64, fail_rate: f64) -> Result<IoSetup> {
-    let server = match &args.server {
-        Some(url) => Server::external(url)?,
-        None => {
-            let exe = std::env::current_exe().context("cannot find this program")?;
-            Server::spawn(
-                &exe,
-                MockSpec {
-                    delay: Duration::from_millis(delay_ms),
-                    fail_rate,
-                },
-            )?
-        }
-    };
-    // The ceiling is measured on our own server; an external one may not have /ping.
-    let ceiling_rps = match args.server {
-        None => Some(mock::ceiling(server.uri(), CEILING_REQUESTS)?),
-        Some(_) => None,
-    };
-    Ok(IoSetup {
-        server,
-        ceiling_rps,
-    })
-}
-
-/// What `run` prints for one model: its median run and how it compares.
-struct Row {
-    median: RunRecord,
-    in_flight: usize,
-    ideal: Option<Ideal>,
-    speedup: Option<f64>,
-}
-
-fn run_models(args: &RunArgs) -> Result<ExitCode> {
-    let workload = workload::by_name(&args.workload)?;
-    let mut params = workload.params(args.size)?;
-    let models = select_models(&args.models)?;
-    let mut config = ModelConfig::new(workers_or_default(args.workers)?);
-    check_range("--repeat", args.repeat, 1, MAX_REPEAT)?;
-    if let Some(c) = args.concurrency {
-        config.in_flight = Some(check_range("--concurrency", c, 1, 100_000)? as usize);
-    }
-    if let Some(b) = args.batch {
-        config.batch = Some(check_range("--batch", b, 1, 1_000_000)? as usize);
-    }
-
-    let io = if workload.kind() == Kind::Io {
-        let delay_ms = check_range(
-            "--delay-ms",
-            args.delay_ms.unwrap_or(workload.default_delay_ms()),
-            0,
-            MAX_DELAY_MS,
-        )?;
-        let timeout_ms = check_range(
-            "--timeout-ms",
-            args.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
-            1,
-            MAX_TIMEOUT_MS,
-        )?;
-        let fail_rate = check_fail_rate(args.fail_rate.unwrap_or(0.0))?;
-        let setup = io_setup(args, delay_ms, fail_rate)?;
-        params.io = Some(IoParams {
-            base_url: setup.server.uri().to_string(),
-            delay_ms,
-            timeout_ms,
-        });
-        Some(setup)
-    } else {
-        let io_flags = [
-            ("--delay-ms", args.delay_ms.is_some()),
-            ("--timeout-ms", args.timeout_ms.is_some()),
-            ("--fail-rate", args.fail_rate.is_some()),
-            ("--server", args.server.is_some()),
-        ];
-        if let Some((flag, _)) = io_flags.iter().find(|(_, given)| *given) {
-            bail!(
-                "{flag} applies to IO workloads only; {} is CPU-bound",
-                workload.name()
-            );
-        }
-        None
-    };
-    let ceiling_rps = io.as_ref().and_then(|s| s.ceiling_rps);
-
+fn run(args: RunArgs) -> Result<ExitCode> {
+    let session = Session::new(&RunOptions {
+        workload: args.workload,
+        models: args.models,
+        workers: args.workers,
+        size: args.size,
+        repeat: args.repeat,
+        delay_ms: args.delay_ms,
+        timeout_ms: args.timeout_ms,
+        fail_rate: args.fail_rate,
+        concurrency: args.concurrency,
+        batch: args.batch,
+        server: args.server,
+    })?;
     let progress = Progress::start();
-    let mut rows: Vec<Row> = Vec::new();
-    let mut problems = Vec::new();
-    let mut baseline: Option<RunRecord> = None;
-    for (i, model) in models.iter().enumerate() {
-        progress.say(format!(
-            "{} × {} ({}/{})",
-            workload.name(),
-            model.name(),
-            i + 1,
-            models.len()
-        ));
-        let mut cell = match Prepared::start(workload, *model, params.clone(), &config) {
-            Ok(cell) => cell,
-            Err(e) => {
-                problems.push(format!("{}: {e}", model.name()));
-                continue;
-            }
-        };
-        let ideal = cell.ideal(baseline.as_ref(), ceiling_rps);
-        if let Some(too_long) = ideal.filter(|i| i.seconds > MAX_IDEAL_S) {
-            eprintln!(
-                "{}: skipped, it would take at least {} ({} tasks, {} in flight); choose models with --models",
-                model.name(),
-                seconds(too_long.seconds),
-                cell.tasks().len(),
-                cell.in_flight(),
-            );
-            continue;
-        }
-        let records: Vec<RunRecord> = (0..args.repeat).map(|_| cell.run()).collect();
-        let Some(median) = median(&records).cloned() else {
-            continue;
-        };
-        if model.name() == "sequential" && median.ok {
-            baseline = Some(median.clone());
-        }
-        // CPU ideals come from the sequential run, which may be this one.
-        let ideal = ideal.or_else(|| cell.ideal(baseline.as_ref(), ceiling_rps));
-        let speedup = baseline.as_ref().map(|b| b.wall_s / median.wall_s);
-        rows.push(Row {
-            in_flight: cell.in_flight(),
-            median,
-            ideal,
-            speedup,
-        });
-    }
+    let outcome = compare::run(&session.plan(), |cell| progress.say(cell.to_string()));
     progress.done();
-
+    let mut out = io::stdout().lock();
     if args.json {
-        print_json(&rows, args.repeat, ceiling_rps)?;
+        for row in &outcome.rows {
+            writeln!(out, "{}", serde_json::to_string(row)?)?;
+        }
     } else {
-        print_table(workload, &params, &rows, args.repeat, ceiling_rps)?;
+        write!(out, "{}", terminal::table(&session, &outcome.rows))?;
     }
-    for problem in &problems {
+    for skipped in &outcome.skipped {
+        eprintln!("{skipped}");
+    }
+    for problem in &outcome.problems {
         eprintln!("Error: {problem}");
     }
-    let failed: Vec<String> = rows
+    let failed: Vec<String> = outcome
+        .rows
         .iter()
-        .filter(|r| !r.median.ok)
-        .map(|r| format!("{} ({})", r.median.model, failure_summary(&r.median)))
+        .filter(|r| !r.ok)
+        .map(|r| {
+            format!(
+                "{} ({})",
+                r.model,
+                r.errors.first().map_or("wrong answer", |e| e)
+            )
+        })
         .collect();
     if !failed.is_empty() {
         eprintln!(
             "Error: {} failed under {}",
-            workload.name(),
+            session.workload.name(),
             failed.join(", ")
         );
     }
-    drop(io);
-    Ok(if failed.is_empty() && problems.is_empty() {
+    let clean = failed.is_empty() && outcome.problems.is_empty();
+    Ok(if clean {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
 }
 
-/// "3 of 20 tasks failed: 3 × HTTP 503 from /sites/big" or the wrong-answer line.
-fn failure_summary(r: &RunRecord) -> String {
-    let what = r
-        .errors
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "wrong answer".into());
-    if r.failed_tasks > 0 {
-        format!("{} of {} tasks failed: {what}", r.failed_tasks, r.tasks)
-    } else {
-        what
-    }
-}
-
-fn ideal_speedup(row: &Row) -> Option<f64> {
-    row.speedup
-        .zip(row.ideal)
-        .map(|(s, i)| s * row.median.wall_s / i.seconds)
-}
-
-/// Ideal ÷ measured, for runs that gave the right answer (a failed run's time means nothing).
-fn efficiency(row: &Row) -> Option<f64> {
-    row.ideal
-        .filter(|_| row.median.ok)
-        .map(|i| i.seconds / row.median.wall_s)
-}
-
-fn bound_name(bound: Bound) -> &'static str {
-    match bound {
-        Bound::Cores => "cores",
-        Bound::Delay => "delay",
-        Bound::Mock => "mock",
-    }
-}
-
-fn print_json(rows: &[Row], repeat: u64, ceiling_rps: Option<f64>) -> Result<()> {
-    let mut out = io::stdout().lock();
-    for row in rows {
-        let r = &row.median;
-        let line = json!({
-            "workload": r.workload,
-            "model": r.model,
-            "workers": r.workers,
-            "in_flight": row.in_flight,
-            "size": r.size,
-            "tasks": r.tasks,
-            "repeat": repeat,
-            "wall_s": r.wall_s,
-            "setup_s": r.setup_s,
-            "ideal_s": row.ideal.map(|i| i.seconds),
-            "ideal_bound": row.ideal.map(|i| bound_name(i.bound)),
-            "speedup": row.speedup,
-            "ideal_speedup": ideal_speedup(row),
-            "efficiency": efficiency(row),
-            "peak_rss_bytes": r.peak_rss_bytes,
-            "mock_ceiling_rps": ceiling_rps,
-            "ok": r.ok,
-            "answer": r.answer,
-            "expected": r.expected,
-            "failed_tasks": r.failed_tasks,
-            "errors": r.errors,
-        });
-        writeln!(out, "{line}")?;
-    }
-    Ok(())
-}
-
-fn print_table(
-    workload: &dyn Workload,
-    params: &Params,
-    rows: &[Row],
-    repeat: u64,
-    ceiling_rps: Option<f64>,
-) -> Result<()> {
-    let mut out = io::stdout().lock();
-    let tasks = rows.first().map_or(0, |r| r.median.tasks);
-    let mut heading = format!(
-        "{} ({}, size {}, {tasks} tasks) on {} cores, median of {repeat}",
-        workload.name(),
-        workload.kind(),
-        params.size,
-        run::cores(),
-    );
-    if let Some(io) = &params.io {
-        heading.push_str(&format!(
-            "; server delay {} ms at {}",
-            io.delay_ms, io.base_url
-        ));
-    }
-    writeln!(out, "{heading}")?;
-    if let Some(rps) = ceiling_rps {
-        writeln!(
-            out,
-            "mock server ceiling: {rps:.0} requests/s at zero delay (ideal marked * when the server, not the delay, is the limit)"
-        )?;
-    }
-    writeln!(
-        out,
-        "{:<15} {:>5} {:>10} {:>11} {:>8} {:>8} {:>6} {:>10} {:>9}  answer",
-        "model", "W", "wall", "ideal", "speedup", "ideal×", "eff.", "setup", "peak RSS"
-    )?;
-    for row in rows {
-        let r = &row.median;
-        let ideal = row.ideal.map_or("-".into(), |i| {
-            let mark = if i.bound == Bound::Mock { "*" } else { "" };
-            format!("{}{mark}", seconds(i.seconds))
-        });
-        writeln!(
-            out,
-            "{:<15} {:>5} {:>10} {:>11} {:>8} {:>8} {:>6} {:>10} {:>9}  {}",
-            r.model,
-            r.workers,
-            seconds(r.wall_s),
-            ideal,
-            row.speedup.map_or("-".into(), |s| format!("{s:.2}×")),
-            ideal_speedup(row).map_or("-".into(), |s| format!("{s:.2}×")),
-            efficiency(row).map_or("-".into(), |e| format!("{:.0}%", 100.0 * e)),
-            seconds(r.setup_s),
-            r.peak_rss_bytes.map_or("-".into(), megabytes),
-            answer_cell(r),
-        )?;
-        for error in &r.errors {
-            writeln!(out, "{:<15} ! {error}", "")?;
-        }
-    }
-    Ok(())
-}
-
-fn answer_cell(r: &RunRecord) -> String {
-    let mark = if r.ok { "✓" } else { "✗" };
-    let answer = r.answer.as_deref().unwrap_or("(none)");
-    let short: String = answer.chars().take(40).collect();
-    let ellipsis = if short.len() < answer.len() {
-        "…"
-    } else {
-        ""
-    };
-    format!("{mark} {short}{ellipsis}")
-}
-
-/// A duration for people: 1.23 s, 45.6 ms, 789 µs.
-fn seconds(s: f64) -> String {
-    if s >= 0.9995 {
-        format!("{s:.2} s")
-    } else if s >= 0.9995e-3 {
-        format!("{:.1} ms", s * 1e3)
-    } else {
-        format!("{:.0} µs", s * 1e6)
-    }
-}
-
-fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1e6)
-}
-
 fn verify(workers: Option<u64>) -> Result<ExitCode> {
-    let config = ModelConfig::new(workers_or_default(workers)?);
+    let w = session::workers_or_default(workers)?;
     let exe = std::env::current_exe().context("cannot find this program")?;
     // A short delay keeps the IO cells quick; the answers do not depend on it.
     let delay_ms = 5;
     let server = Server::spawn(&exe, MockSpec::new(delay_ms))?;
     let mut wrong = Vec::new();
     let mut out = io::stdout().lock();
-    for workload in workload::all() {
-        let mut params = workload.params(Some(workload.sizes().small))?;
-        if workload.kind() == Kind::Io {
-            params.io = Some(IoParams {
-                base_url: server.uri().to_string(),
-                delay_ms,
-                timeout_ms: DEFAULT_TIMEOUT_MS,
-            });
-        }
-        for model in model::all() {
-            let cell = format!("{} × {}", workload.name(), model.name());
-            let verdict = match Prepared::start(workload, model, params.clone(), &config) {
-                Ok(mut prepared) => {
-                    let r = prepared.run();
-                    if r.ok {
-                        Ok(())
-                    } else {
-                        Err(failure_summary(&r))
-                    }
-                }
-                Err(e) => Err(e.to_string()),
-            };
-            match verdict {
-                Ok(()) => writeln!(out, "ok    {cell}")?,
-                Err(reason) => {
-                    writeln!(out, "FAIL  {cell}: {reason}")?;
-                    wrong.push(cell);
-                }
+    verify::walk(&[w], server.uri(), delay_ms, None, |checked| {
+        let cell = format!("{} × {}", checked.workload.name(), checked.model.name());
+        let _ = match checked.problem() {
+            None => writeln!(out, "ok    {cell}"),
+            Some(reason) => {
+                wrong.push(cell.clone());
+                writeln!(out, "FAIL  {cell}: {reason}")
             }
-        }
-    }
+        };
+    });
     if wrong.is_empty() {
         writeln!(out, "every cell gave the known answer")?;
         Ok(ExitCode::SUCCESS)

@@ -1,0 +1,214 @@
+//! A `concur run` session: the user's options checked against their limits, the models
+//! chosen (the baseline added by what it is), the mock server started (or somebody else's
+//! reached) and calibrated, ready to hand to [`compare::run`](crate::compare::run).
+//!
+//! The CLI only fills [`RunOptions`] from its arguments; every rule about what a value may be
+//! lives here, so a bad value gets the same one-line error wherever it comes from.
+
+use std::time::Duration;
+
+use crate::compare::{self, Plan};
+use crate::error::{Error, Result};
+use crate::ideal::ServerRates;
+use crate::mock::{self, MockSpec, Server};
+use crate::model::{self, Model, ModelConfig};
+use crate::workload::{self, IoParams, Kind, Params, Workload};
+
+/// The most runs per model.
+pub const MAX_REPEAT: u64 = 1000;
+/// The longest server delay, in milliseconds.
+pub const MAX_DELAY_MS: u64 = 60_000;
+/// The clients' timeout per request unless told otherwise.
+pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
+pub const MAX_TIMEOUT_MS: u64 = 600_000;
+/// Cells whose ideal is longer than this are skipped (e.g. 1000 requests of 200 ms in turn).
+pub const MAX_IDEAL_S: f64 = 60.0;
+/// Requests per calibration round of the mock server.
+pub const CALIBRATION_REQUESTS: usize = 2_000;
+
+/// What the user asked `concur run` for, before any check.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    pub workload: String,
+    /// Comma-separated model names, or `all`.
+    pub models: String,
+    pub workers: Option<u64>,
+    pub size: Option<u64>,
+    pub repeat: u64,
+    pub delay_ms: Option<u64>,
+    pub timeout_ms: Option<u64>,
+    pub fail_rate: Option<f64>,
+    pub concurrency: Option<u64>,
+    pub batch: Option<u64>,
+    /// Somebody else's server instead of our own mock.
+    pub server: Option<String>,
+}
+
+/// A checked, ready comparison; the server (if any) stops when this is dropped.
+pub struct Session {
+    pub workload: &'static dyn Workload,
+    pub params: Params,
+    pub models: Vec<&'static dyn Model>,
+    pub config: ModelConfig,
+    pub repeat: usize,
+    pub rates: Option<ServerRates>,
+    /// False for `--server`: its delay is not known, so IO cells get no ideal.
+    pub delay_known: bool,
+    _server: Option<Server>,
+}
+
+/// `value`, if `min <= value <= max`.
+pub fn check_range(what: &'static str, value: u64, min: u64, max: u64) -> Result<u64> {
+    if value < min || value > max {
+        return Err(Error::OutOfRange {
+            what,
+            min,
+            max,
+            got: value,
+        });
+    }
+    Ok(value)
+}
+
+/// A share between 0 and 1 (`--fail-rate`).
+pub fn check_fail_rate(rate: f64) -> Result<f64> {
+    if !(0.0..=1.0).contains(&rate) {
+        return Err(Error::InvalidInput(format!(
+            "--fail-rate must be between 0 and 1, got {rate}"
+        )));
+    }
+    Ok(rate)
+}
+
+/// W from the user, or the machine's cores.
+pub fn workers_or_default(workers: Option<u64>) -> Result<usize> {
+    model::validate_workers(workers.unwrap_or(crate::run::cores() as u64))
+}
+
+/// The models named in `list` (or `all`), the baseline always among them.
+pub fn select_models(list: &str) -> Result<Vec<&'static dyn Model>> {
+    if list.trim() == "all" {
+        return Ok(model::all());
+    }
+    let mut chosen: Vec<&'static dyn Model> = compare::registry_baseline().into_iter().collect();
+    for name in list.split(',').map(str::trim) {
+        if name.is_empty() {
+            return Err(Error::InvalidInput(format!(
+                "--models has an empty name in `{list}`"
+            )));
+        }
+        let m = model::by_name(name)?;
+        if !chosen.iter().any(|c| c.name() == m.name()) {
+            chosen.push(m);
+        }
+    }
+    Ok(chosen)
+}
+
+/// The server's measured rates: requests per second on kept-alive connections and new
+/// connections per second.
+pub fn calibrate(base_url: &str) -> Result<ServerRates> {
+    let requests_per_s = mock::ceiling(base_url, CALIBRATION_REQUESTS)?;
+    Ok(ServerRates {
+        requests_per_s,
+        connections_per_s: 0.0,
+    })
+}
+
+impl Session {
+    /// Check `opts`, start (or reach) the server for an IO workload and calibrate it.
+    pub fn new(opts: &RunOptions) -> Result<Session> {
+        let workload = workload::by_name(&opts.workload)?;
+        let mut params = workload.params(opts.size)?;
+        let models = select_models(&opts.models)?;
+        let mut config = ModelConfig::new(workers_or_default(opts.workers)?);
+        let repeat = check_range("--repeat", opts.repeat, 1, MAX_REPEAT)? as usize;
+        if let Some(c) = opts.concurrency {
+            config.in_flight = Some(check_range("--concurrency", c, 1, 100_000)? as usize);
+        }
+        if let Some(b) = opts.batch {
+            config.batch = Some(check_range("--batch", b, 1, 1_000_000)? as usize);
+        }
+        let mut session = Session {
+            workload,
+            params: params.clone(),
+            models,
+            config,
+            repeat,
+            rates: None,
+            delay_known: true,
+            _server: None,
+        };
+        if workload.kind() != Kind::Io {
+            let io_flags = [
+                ("--delay-ms", opts.delay_ms.is_some()),
+                ("--timeout-ms", opts.timeout_ms.is_some()),
+                ("--fail-rate", opts.fail_rate.is_some()),
+                ("--server", opts.server.is_some()),
+            ];
+            if let Some((flag, _)) = io_flags.iter().find(|(_, given)| *given) {
+                return Err(Error::InvalidInput(format!(
+                    "{flag} applies to IO workloads only; {} is CPU-bound",
+                    workload.name()
+                )));
+            }
+            return Ok(session);
+        }
+        let delay_ms = check_range(
+            "--delay-ms",
+            opts.delay_ms.unwrap_or(workload.default_delay_ms()),
+            0,
+            MAX_DELAY_MS,
+        )?;
+        let timeout_ms = check_range(
+            "--timeout-ms",
+            opts.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
+            1,
+            MAX_TIMEOUT_MS,
+        )?;
+        let fail_rate = check_fail_rate(opts.fail_rate.unwrap_or(0.0))?;
+        let server = match &opts.server {
+            Some(url) => Server::external(url)?,
+            None => {
+                let exe = std::env::current_exe()
+                    .map_err(|e| Error::Mock(format!("cannot find this program: {e}")))?;
+                Server::spawn(
+                    &exe,
+                    MockSpec {
+                        delay: Duration::from_millis(delay_ms),
+                        fail_rate,
+                    },
+                )?
+            }
+        };
+        // Our own server is calibrated; somebody else's may not have /ping, and its delay is
+        // whatever it is, not what --delay-ms says: no ideal rather than a wrong one.
+        if opts.server.is_none() {
+            session.rates = Some(calibrate(server.uri())?);
+        } else {
+            session.delay_known = false;
+        }
+        params.io = Some(IoParams {
+            base_url: server.uri().to_string(),
+            delay_ms,
+            timeout_ms,
+        });
+        session.params = params;
+        session._server = Some(server);
+        Ok(session)
+    }
+
+    /// The comparison to run.
+    pub fn plan(&self) -> Plan<'_> {
+        Plan {
+            workload: self.workload,
+            params: self.params.clone(),
+            models: self.models.clone(),
+            config: &self.config,
+            repeat: self.repeat,
+            rates: self.rates,
+            delay_known: self.delay_known,
+            max_ideal_s: MAX_IDEAL_S,
+        }
+    }
+}

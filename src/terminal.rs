@@ -1,0 +1,133 @@
+//! How `concur list` and `concur run` read in a terminal: the listing and the comparison
+//! table, with times, bytes and efficiencies formatted exactly as on the page.
+
+use std::fmt::Write;
+
+use crate::compare::Row;
+use crate::format::{bytes, efficiency, ratio, time};
+use crate::ideal::Method;
+use crate::session::Session;
+
+/// Every workload and model, one line each.
+pub fn listing() -> String {
+    let mut out = String::from("workloads (--size: what it counts, default):\n");
+    for w in crate::workload::all() {
+        let s = w.sizes();
+        let _ = writeln!(
+            out,
+            "  {:<15} {:<4} {}  [--size: {}, default {}]",
+            w.name(),
+            w.kind(),
+            w.summary(),
+            s.unit,
+            s.default
+        );
+    }
+    out.push_str("models (how they run; Python analog):\n");
+    for m in crate::model::all() {
+        let _ = writeln!(
+            out,
+            "  {:<15} {}  [{}; {}]",
+            m.name(),
+            m.summary(),
+            m.traits().runs.describe(),
+            m.python()
+        );
+    }
+    out
+}
+
+/// The comparison as a table: one line per model, its errors and any anomaly under it.
+pub fn table(session: &Session, rows: &[Row]) -> String {
+    let mut out = String::new();
+    let tasks = rows.first().map_or(0, |r| r.tasks);
+    let _ = write!(
+        out,
+        "{} ({}, size {}, {tasks} tasks) on {} cores, median of {}",
+        session.workload.name(),
+        session.workload.kind(),
+        session.params.size,
+        crate::run::cores(),
+        session.repeat,
+    );
+    if let Some(io) = &session.params.io {
+        let _ = write!(out, "; server delay {} ms at {}", io.delay_ms, io.base_url);
+    }
+    out.push('\n');
+    if let Some(r) = session.rates {
+        let _ = writeln!(
+            out,
+            "server calibrated: {:.0} requests/s kept alive, {:.0} new connections/s (the ideal names what binds)",
+            r.requests_per_s, r.connections_per_s
+        );
+    }
+    if !session.delay_known {
+        out.push_str("external server: its delay is not known, so IO cells have no ideal\n");
+    }
+    let _ = writeln!(
+        out,
+        "{:<15} {:>5} {:>10} {:>10} {:>14} {:>8} {:>7} {:>6} {:>9} {:>9}  {:<22} answer",
+        "model",
+        "W",
+        "wall",
+        "ideal",
+        "bound",
+        "speedup",
+        "ideal×",
+        "eff.",
+        "setup",
+        "peak RSS",
+        "created: thr/task/proc/conn"
+    );
+    for r in rows {
+        let c = r.census;
+        let bound = r.ideal.map_or("-".into(), |i| {
+            let lower = if i.method == Method::LowerBound {
+                "≥"
+            } else {
+                ""
+            };
+            format!("{lower}{}", i.bound.describe())
+        });
+        let v = &r.verdict;
+        let _ = writeln!(
+            out,
+            "{:<15} {:>5} {:>10} {:>10} {:>14} {:>8} {:>7} {:>6} {:>9} {:>9}  {:<22} {}",
+            r.model,
+            r.workers,
+            r.wall.map_or("-".into(), |w| time(w.mean_s)),
+            r.ideal.map_or("-".into(), |i| time(i.seconds)),
+            bound,
+            v.speedup.map_or("-".into(), ratio),
+            v.ideal_speedup.map_or("-".into(), ratio),
+            v.efficiency
+                .map_or("-".into(), |e| efficiency(e, v.anomaly.is_some())),
+            time(r.setup_s),
+            r.peak_rss_bytes.map_or("-".into(), bytes),
+            format!(
+                "{}/{}/{}/{}",
+                c.threads, c.tasks, c.processes, c.connections
+            ),
+            answer(r),
+        );
+        for error in &r.errors {
+            let _ = writeln!(out, "{:<15} ! {error}", "");
+        }
+        if let Some(a) = &v.anomaly {
+            let _ = writeln!(out, "{:<15} ⚠ {a}", "");
+        }
+    }
+    out
+}
+
+fn answer(r: &Row) -> String {
+    let mark = if r.ok { "✓" } else { "✗" };
+    let answer = r.answer.as_deref().unwrap_or("(none)");
+    let short: String = answer.chars().take(40).collect();
+    let more = if short.len() < answer.len() {
+        "…"
+    } else {
+        ""
+    };
+    format!("{mark} {short}{more}")
+}
