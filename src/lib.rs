@@ -5,6 +5,8 @@
 //! - [`workload`]: *what* to compute. A workload is a named, parameterised job made of
 //!   independent tasks with a known answer (`primes`, `sum-squares`, `uneven`). It never spawns
 //!   anything.
+//! - [`kernel`]: the CPU kernels tasks run (`is_prime`, `sum_squares`, `sum_to`), kept honest
+//!   with `black_box`; it depends on nothing else in the crate.
 //! - [`task`]: a task as plain data, and the dispatch from a task to its kernel. Tasks are
 //!   serialisable so the `process` model can send them down a pipe.
 //! - [`model`]: *how* to compute. A model (`sequential`, `threads`, `pool`, `process`, `async`,
@@ -20,6 +22,7 @@
 
 pub mod error;
 pub mod http;
+pub mod kernel;
 pub mod mem;
 pub mod mock;
 pub mod model;
