@@ -18,6 +18,7 @@ use serde::Deserialize;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
+use crate::api_protocol;
 use crate::error::{Error, Result};
 
 const FIXTURE: &str = include_str!("../fixtures/io.json");
@@ -91,24 +92,6 @@ pub fn body(len: usize) -> Vec<u8> {
         .collect()
 }
 
-/// The api's per-question delay factor, between 0.5 and 1.4, so that replies to consecutive
-/// questions finish out of order.
-pub fn jitter(k: u64) -> f64 {
-    0.5 + ((k * 37) % 10) as f64 / 10.0
-}
-
-/// The api's question for k: "1+2+…+k=___", written out in full.
-pub fn question(k: u64) -> String {
-    let terms: Vec<String> = (1..=k).map(|i| i.to_string()).collect();
-    format!("{}=___", terms.join("+"))
-}
-
-/// The reply the api gives to the question for k.
-pub fn generated_text(k: u64) -> String {
-    let q = question(k);
-    format!("{}{}", q.trim_end_matches("___"), k * (k + 1) / 2)
-}
-
 /// Fails a share of requests: request i (counted from 0) fails when ⌊(i+1)·p⌋ > ⌊i·p⌋, so
 /// exactly ⌊n·p⌋ of n requests fail, whatever order they arrive in.
 struct Faults {
@@ -138,35 +121,17 @@ impl Respond for Responder {
                 .set_delay(self.delay);
         }
         if self.endpoint.reply.as_deref() == Some("sum") {
-            return answer_question(&request.body, self.delay);
+            return match api_protocol::answer_request(&request.body) {
+                Ok(answered) => ResponseTemplate::new(200)
+                    .set_body_raw(answered.reply_body(), "application/json")
+                    .set_delay(self.delay.mul_f64(api_protocol::jitter(answered.k))),
+                Err(rejection) => ResponseTemplate::new(400).set_body_string(rejection.to_string()),
+            };
         }
         ResponseTemplate::new(200)
             .set_body_bytes(self.body.clone())
             .set_delay(self.delay)
     }
-}
-
-/// The api: parse {"question": "1+2+…+k=___"}, add the terms up, reply after delay × jitter(k).
-fn answer_question(body: &[u8], delay: Duration) -> ResponseTemplate {
-    #[derive(Deserialize)]
-    struct Question {
-        question: String,
-    }
-    let parsed = serde_json::from_slice::<Question>(body).ok().and_then(|q| {
-        let expr = q.question.strip_suffix("=___")?.to_string();
-        let terms: Option<Vec<u64>> = expr.split('+').map(|t| t.trim().parse().ok()).collect();
-        let terms = terms?;
-        Some((expr, terms))
-    });
-    let Some((expr, terms)) = parsed else {
-        return ResponseTemplate::new(400)
-            .set_body_string("expected {\"question\": \"1+2+…=___\"}");
-    };
-    let k = terms.last().copied().unwrap_or(0);
-    let sum: u64 = terms.iter().sum();
-    ResponseTemplate::new(200)
-        .set_body_json(serde_json::json!({ "generated_text": format!("{expr}={sum}") }))
-        .set_delay(delay.mul_f64(jitter(k)))
 }
 
 /// wiremock running in this process, with its own runtime for the admin API.
@@ -400,7 +365,5 @@ mod tests {
             base_of("http://127.0.0.1:41234/sites/big\n").as_deref(),
             Some("http://127.0.0.1:41234")
         );
-        assert_eq!(generated_text(3), "1+2+3=6");
-        assert_eq!(question(2), "1+2=___");
     }
 }
