@@ -5,14 +5,15 @@
 //! - [`server`]: [`MockServer`], wiremock in this process, and its responders.
 //! - [`child`]: [`Server`], what runs use: a child `concur serve` process (or somebody else's,
 //!   `--server`), so the server's sockets, memory and CPU are not counted as the client's.
-//! - [`calibrate`]: what the server can take (its [`ceiling`] in requests per second).
+//! - [`calibrate`]: what the server can take: requests per second on kept-alive connections
+//!   (its [`ceiling`]) and new connections per second ([`calibrate()`]).
 
 pub mod calibrate;
 pub mod child;
 pub mod fixture;
 pub mod server;
 
-pub use calibrate::ceiling;
+pub use calibrate::{calibrate, ceiling, Calibration};
 pub use child::Server;
 pub use fixture::{body, endpoint, endpoints, Endpoint};
 pub use server::{MockServer, MockSpec};
