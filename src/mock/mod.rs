@@ -5,8 +5,9 @@
 //! - [`server`]: [`MockServer`], wiremock in this process, and its responders.
 //! - [`child`]: [`Server`], what runs use: a child `concur serve` process (or somebody else's,
 //!   `--server`), so the server's sockets, memory and CPU are not counted as the client's.
-//! - [`calibrate`]: what the server can take: requests per second on kept-alive connections
-//!   (its [`ceiling`]) and new connections per second ([`calibrate()`]).
+//! - [`calibrate`](mod@calibrate): what the server can take: requests per second on
+//!   kept-alive connections (its [`ceiling`]) and new connections per second
+//!   ([`calibrate()`]).
 
 pub mod calibrate;
 pub mod child;
