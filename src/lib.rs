@@ -3,21 +3,38 @@
 //! The map, one module a paragraph (see ARCHITECTURE.md for the invariants):
 //!
 //! - [`workload`]: *what* to compute. A workload is a named, parameterised job made of
-//!   independent tasks with a known answer (`primes`, `sum-squares`, `uneven`). It never spawns
-//!   anything.
-//! - [`task`]: a task as plain data, and the dispatch from a task to its kernel. Tasks are
-//!   serialisable so the `process` model can send them down a pipe.
-//! - [`model`]: *how* to compute. A model (`sequential`, `threads`, `pool`, `process`, `async`,
-//!   `async-mt`, `async-blocking`) starts once (setup, timed apart) and then executes batches of
-//!   tasks, recording a span for each. It never names a workload.
+//!   independent tasks with a known answer (`primes`, `sum-squares`, `uneven`, `sites`, …). It
+//!   never spawns anything.
+//! - [`kernel`]: the CPU kernels tasks run (`is_prime`, `sum_squares`, `sum_to`), kept honest
+//!   with `black_box`; it depends on nothing else in the crate.
+//! - [`api_protocol`]: the api workload's question and answer, shared by the mock's responder
+//!   and the workload that checks the replies.
+//! - [`task`]: a task as plain data, and the dispatch from a task to its kernel or HTTP call.
+//!   Tasks are serialisable so the process model can send them down a pipe.
+//! - [`http`]: the two HTTP clients (a genuinely blocking one, and reqwest for async).
+//! - [`mock`]: the wiremock server IO workloads talk to, as a child process, and its
+//!   calibration (request and connection rates).
+//! - [`model`]: *how* to compute. A model starts once (setup, timed apart), then executes
+//!   batches of tasks, recording a span for each. It declares what it is ([`model::Traits`]:
+//!   how it runs tasks, what it shares, its colour) and never names a workload.
 //! - [`run`]: where the two meet. Runs a cell, checks the answer, and produces a
-//!   [`run::RunRecord`]; also the ideal-time arithmetic.
-//! - [`error`]: the typed errors callers act on.
+//!   [`run::RunRecord`] with what the run created ([`census`]).
+//! - [`ideal`]: the best time a cell allows (a schedule of measured task costs, or the
+//!   server's delays and rates), from the same statistic as the measurement.
+//! - [`compare`]: the baseline (by declaration), speedups, efficiencies and anomalies, for
+//!   `concur run`, the benches and the report alike.
+//! - [`identity`]: a cell's typed identity (workload, comparison, model, varied parameter).
+//! - [`results`]: what benches record and the report reads (schema-checked).
+//! - [`report`]: results → SVG charts and an offline HTML page; it only reads recorded data.
+//! - [`session`], [`verify`], [`terminal`]: what the CLI calls: checked options, the matrix
+//!   walk, and the text it prints. [`format`] makes numbers read the same everywhere.
+//! - [`mem`], [`error`]: peak memory of a run; the typed errors callers act on.
 //!
 //! Glossary: a *workload* is made of *tasks*; a *model* executes them; a *cell* is one
 //! (workload, model, parameters) combination; a *run* is one execution of a cell; the *ideal*
 //! is the best time the hardware allows for the cell.
 
+pub mod api_protocol;
 pub mod census;
 pub mod compare;
 pub mod error;
@@ -25,6 +42,7 @@ pub mod format;
 pub mod http;
 pub mod ideal;
 pub mod identity;
+pub mod kernel;
 pub mod mem;
 pub mod mock;
 pub mod model;

@@ -2,13 +2,13 @@
 //!
 //! A [`Task`] is plain, serialisable data so that every model can run it the same way: in place,
 //! on a thread, inside a tokio task, or in another process after a trip through a pipe as one
-//! line of JSON. The kernels themselves live next to the workload that owns them
-//! (`workload::primes::is_prime`, …); this file only dispatches to them.
+//! line of JSON. The CPU kernels themselves live in [`crate::kernel`]; this file only dispatches
+//! to them (and to [`crate::http`] for IO tasks).
 
 use serde::{Deserialize, Serialize};
 
 use crate::http;
-use crate::workload::{primes, sum_squares, uneven};
+use crate::kernel;
 
 /// One unit of a workload. Models run tasks without knowing which workload made them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,9 +89,9 @@ impl Task {
     /// The CPU kernels.
     fn compute(&self) -> TaskOutcome {
         Ok(match *self {
-            Task::IsPrime { n } => Output::Bool(primes::is_prime(n)),
-            Task::SumSquares { start, end } => Output::Int(sum_squares::sum_squares(start, end)),
-            Task::SumTo { n } => Output::Int(uneven::sum_to(n)),
+            Task::IsPrime { n } => Output::Bool(kernel::is_prime(n)),
+            Task::SumSquares { start, end } => Output::Int(kernel::sum_squares(start, end)),
+            Task::SumTo { n } => Output::Int(kernel::sum_to(n)),
             Task::Get { .. } | Task::Post { .. } => return Err("not a CPU task".to_string()),
         })
     }

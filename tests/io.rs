@@ -194,3 +194,44 @@ fn cli_io_errors_are_one_line_and_nonzero() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_low_open_files_limit_does_not_fail_the_server_probe() {
+    // `ulimit -n 256`: the ceiling probe used to keep 256 requests in flight and die of
+    // "could not connect"; it now sizes itself to a quarter of the limit.
+    use std::os::unix::process::CommandExt;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_concur"));
+    command.args([
+        "run",
+        "sites",
+        "--size",
+        "6",
+        "--repeat",
+        "1",
+        "--models",
+        "async",
+        "--delay-ms",
+        "1",
+    ]);
+    // SAFETY: getrlimit and setrlimit are async-signal-safe and only touch this child.
+    unsafe {
+        command.pre_exec(|| {
+            let mut limit = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            limit.rlim_cur = limit.rlim_cur.min(256);
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+}

@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+use concur::kernel;
 use concur::mock::{MockServer, MockSpec};
 use concur::model::{self, ModelConfig};
 use concur::run::Prepared;
@@ -64,15 +65,15 @@ fn kernels_answers_change_with_their_input() {
     // match the independent formulas.
     let mut last = 0;
     for n in [1_000u64, 2_000, 4_001, 77_777] {
-        let s = sum_squares::sum_squares(0, n);
+        let s = kernel::sum_squares(0, n);
         assert_eq!(s, sum_squares::formula(n), "n = {n}");
         assert!(s > last);
         last = s;
-        assert_eq!(uneven::sum_to(n), uneven::triangle(n));
+        assert_eq!(kernel::sum_to(n), uneven::triangle(n));
     }
-    assert_eq!(sum_squares::sum_squares(10, 13), 100 + 121 + 144);
-    assert!(primes::is_prime(1_000_003));
-    assert!(!primes::is_prime(1_000_001));
+    assert_eq!(kernel::sum_squares(10, 13), 100 + 121 + 144);
+    assert!(kernel::is_prime(1_000_003));
+    assert!(!kernel::is_prime(1_000_001));
 }
 
 #[test]

@@ -4,9 +4,8 @@
 //! shows them completing like `as_completed`. Try `--concurrency 5` (max_workers=5) against
 //! `--batch 10` (wait for each batch of ten): a sliding window beats batches.
 
-use serde::Deserialize;
-
 use super::{url, Answer, Kind, Params, Plan, Sizes, Workload};
+use crate::api_protocol;
 use crate::error::Result;
 use crate::mock;
 use crate::task::{Output, Task};
@@ -46,36 +45,30 @@ impl Workload for Api {
                 .iter()
                 .map(|&k| Task::Post {
                     url: url(io, PATH),
-                    body: serde_json::json!({ "question": mock::question(k) }).to_string(),
+                    body: api_protocol::request_body(k),
                     timeout_ms: io.timeout_ms,
                 })
                 .collect(),
-            expected: sums(ks.iter().map(|&k| (k * (k + 1) / 2).to_string())),
+            expected: sums(
+                ks.iter()
+                    .map(|&k| api_protocol::expected_sum(k).to_string()),
+            ),
             floors_s: ks
                 .iter()
-                .map(|&k| endpoint.delay * mock::jitter(k) * io.delay_ms as f64 / 1e3)
+                .map(|&k| {
+                    endpoint.delay * api_protocol::jitter(k.into()) * io.delay_ms as f64 / 1e3
+                })
                 .collect(),
         })
     }
 
     fn answer(&self, outputs: &[Output]) -> std::result::Result<Answer, String> {
-        #[derive(Deserialize)]
-        struct Reply {
-            generated_text: String,
-        }
         let mut answers = Vec::with_capacity(outputs.len());
         for (i, output) in outputs.iter().enumerate() {
             let text = output
                 .as_text()
                 .ok_or_else(|| format!("task {i} returned {output:?}, expected a reply"))?;
-            let reply: Reply = serde_json::from_str(text)
-                .map_err(|e| format!("task {i}: unreadable reply {text:?}: {e}"))?;
-            let sum = reply
-                .generated_text
-                .rsplit_once('=')
-                .map(|(_, sum)| sum.to_string())
-                .ok_or_else(|| format!("task {i}: no `=` in {:?}", reply.generated_text))?;
-            answers.push(sum);
+            answers.push(api_protocol::sum_in_reply(text).map_err(|e| format!("task {i}: {e}"))?);
         }
         Ok(sums(answers.into_iter()))
     }

@@ -4,6 +4,7 @@
 //! `ProcessPoolExecutor` example (five primes, one composite) and the threading-vs-processes
 //! tutorial's 100 × 112272535095293. `--size` is how many numbers to test, taken from the set
 //! in order and cycled. The known answer is the fixture's own `prime` flag for each number.
+//! Each task runs [`crate::kernel::is_prime`].
 
 use serde::Deserialize;
 
@@ -126,36 +127,9 @@ fn describe(flags: &[bool]) -> Answer {
     Answer(text)
 }
 
-/// Trial division by 2 and the odd numbers up to √n: deliberately the textbook algorithm, so
-/// the work per number is large and predictable. `black_box` keeps `n` opaque to the optimiser.
-pub fn is_prime(n: u64) -> bool {
-    let n = std::hint::black_box(n);
-    if n < 2 {
-        return false;
-    }
-    if n.is_multiple_of(2) {
-        return n == 2;
-    }
-    let limit = n.isqrt();
-    let mut d = 3;
-    while d <= limit {
-        if n.is_multiple_of(d) {
-            return false;
-        }
-        d += 2;
-    }
-    true
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn small_numbers() {
-        let primes: Vec<u64> = (0..30).filter(|&n| is_prime(n)).collect();
-        assert_eq!(primes, [2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
-    }
 
     #[test]
     fn plan_cycles_the_docs_set() {

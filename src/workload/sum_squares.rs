@@ -2,7 +2,8 @@
 //!
 //! The known answer is the closed formula (N-1)·N·(2N-1)/6, which is also what LLVM would
 //! turn a naive loop into: the kernel feeds every element through `black_box` so the loop
-//! really runs (about a nanosecond per element, so 1e8 takes a tenth of a second or so).
+//! really runs (about a nanosecond per element, so 1e8 takes a tenth of a second or so). The
+//! kernel itself is [`crate::kernel::sum_squares`].
 
 use super::{ints, Answer, Kind, Params, Plan, Sizes, Workload};
 use crate::error::Result;
@@ -63,19 +64,10 @@ pub fn formula(n: u64) -> u128 {
     (n - 1) * n * (2 * n - 1) / 6
 }
 
-/// Σ i² for i in `start..end`, one element at a time.
-pub fn sum_squares(start: u64, end: u64) -> u128 {
-    let mut acc: u128 = 0;
-    for i in start..end {
-        let x = std::hint::black_box(i) as u128;
-        acc += x * x;
-    }
-    acc
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel;
 
     #[test]
     fn the_known_answer_at_the_default_size() {
@@ -96,6 +88,6 @@ mod tests {
             .map(|t| t.run_blocking().unwrap())
             .collect();
         assert_eq!(SumSquares.answer(&outputs).unwrap(), plan.expected);
-        assert_eq!(sum_squares(0, 12_345), formula(12_345));
+        assert_eq!(kernel::sum_squares(0, 12_345), formula(12_345));
     }
 }

@@ -4,7 +4,8 @@
 //! (scaled by `--size`, the largest n); then a skewed set: two huge tasks of n/2 and forty tiny
 //! ones of n/10000. Handing out tasks in fixed halves would leave one worker with all the big
 //! ones; work stealing or a shared queue keeps every worker busy until the biggest task is
-//! the only one left. The known answer is Σ n(n+1)/2 over the tasks.
+//! the only one left. The known answer is Σ n(n+1)/2 over the tasks; each task runs
+//! [`crate::kernel::sum_to`].
 
 use super::{ints, Answer, Kind, Params, Plan, Sizes, Workload};
 use crate::error::Result;
@@ -64,23 +65,15 @@ pub fn triangle(n: u64) -> u128 {
     n * (n + 1) / 2
 }
 
-/// Σ i for i in 0..=n, one element at a time (`black_box` stops LLVM using the formula).
-pub fn sum_to(n: u64) -> u128 {
-    let mut acc: u128 = 0;
-    for i in 0..=n {
-        acc += std::hint::black_box(i) as u128;
-    }
-    acc
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel;
 
     #[test]
     fn kernel_matches_formula() {
         for n in [0, 1, 2, 999, 200_000] {
-            assert_eq!(sum_to(n), triangle(n), "n = {n}");
+            assert_eq!(kernel::sum_to(n), triangle(n), "n = {n}");
         }
     }
 
