@@ -15,7 +15,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use concur::mock::{self, MockServer, MockSpec, Server};
+use concur::mock::{MockServer, MockSpec, Server};
 use concur::session::{self, RunOptions, Session};
 use concur::{compare, model, terminal, verify};
 
@@ -172,23 +172,8 @@ fn serve(delay_ms: u64, fail_rate: f64) -> Result<ExitCode> {
         delay: Duration::from_millis(delay_ms),
         fail_rate: session::check_fail_rate(fail_rate)?,
     };
-    let server = MockServer::start(spec)?;
-    let mut out = io::stdout().lock();
-    for endpoint in mock::endpoints() {
-        writeln!(
-            out,
-            "{}{}  {}",
-            server.uri(),
-            endpoint.path,
-            endpoint.method
-        )?;
-    }
-    out.flush()?;
-    drop(out);
-    // Serve until interrupted (Ctrl-C, or the parent that started us going away).
-    loop {
-        std::thread::park();
-    }
+    MockServer::start(spec)?.serve_forever(io::stdout().lock())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run(args: RunArgs) -> Result<ExitCode> {

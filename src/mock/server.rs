@@ -140,6 +140,19 @@ impl MockServer {
         self.mount();
     }
 
+    /// `concur serve`: print one `URL  METHOD` line per endpoint to `out`, then serve until
+    /// the process is interrupted (Ctrl-C, or the parent that started it going away).
+    pub fn serve_forever(&self, mut out: impl std::io::Write) -> std::io::Result<()> {
+        for endpoint in super::endpoints() {
+            writeln!(out, "{}{}  {}", self.uri(), endpoint.path, endpoint.method)?;
+        }
+        out.flush()?;
+        drop(out);
+        loop {
+            std::thread::park();
+        }
+    }
+
     /// `http://127.0.0.1:PORT`
     pub fn uri(&self) -> String {
         self.server.uri()
