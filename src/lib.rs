@@ -18,6 +18,7 @@
 //! (workload, model, parameters) combination; a *run* is one execution of a cell; the *ideal*
 //! is the best time the hardware allows for the cell.
 
+pub mod census;
 pub mod error;
 pub mod http;
 pub mod mem;
