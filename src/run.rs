@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::census::Census;
+use crate::census::{self, Census};
 use crate::error::Result;
 use crate::mem;
 use crate::model::{Executor, Lane, Model, ModelConfig, Span, TaskRun};
@@ -46,7 +46,7 @@ pub struct RunRecord {
     /// What a lane of the timeline is for this model.
     pub lane: Lane,
     pub timeline: Vec<Span>,
-    /// What the run created: threads, async tasks, processes, connections.
+    /// What the run created: threads, tasks, processes, connections (its workers' included).
     #[serde(default)]
     pub census: Census,
 }
@@ -162,9 +162,12 @@ impl Prepared {
     pub fn run(&mut self) -> RunRecord {
         let pids = self.executor.worker_pids();
         mem::reset_peak(&pids);
+        let before = census::snapshot();
         let clock = Instant::now();
         let executed = self.execute_from(clock);
         let wall_s = clock.elapsed().as_secs_f64();
+        // Worker processes' reports were absorbed as their answers came in.
+        let census = before.since();
         let peak_rss_bytes = mem::peak_rss(&pids);
         let mut record = RunRecord {
             workload: self.workload.name().to_string(),
@@ -183,7 +186,7 @@ impl Prepared {
             peak_rss_bytes,
             lane: self.model.lane(),
             timeline: Vec::new(),
-            census: Census::default(),
+            census,
         };
         let runs = match executed {
             Ok(runs) => runs,

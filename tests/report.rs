@@ -94,6 +94,7 @@ fn fake(
                 peak_rss_bytes: None,
                 lane,
                 timeline,
+                census: Default::default(),
             },
             ideal_s,
             peak_rss_bytes: None,

@@ -271,12 +271,14 @@ impl Progress {
         if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]") {
             bar.set_style(style);
         }
+        // The ticker's thread starts now, hidden, rather than a second in, inside some run's
+        // census (see concur::census).
+        bar.enable_steady_tick(Duration::from_millis(120));
         let shown = bar.clone();
         std::thread::spawn(move || {
             std::thread::sleep(Duration::from_secs(1));
             if !shown.is_finished() {
                 shown.set_draw_target(ProgressDrawTarget::stderr());
-                shown.enable_steady_tick(Duration::from_millis(120));
             }
         });
         Progress(bar)

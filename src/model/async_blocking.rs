@@ -67,6 +67,7 @@ impl Executor for Offloaded {
                 .map(|i| {
                     let tasks = Arc::clone(tasks);
                     let permits = self.permits.clone();
+                    crate::census::task_spawned();
                     tokio::task::spawn_blocking(move || {
                         // The lane is the pool thread, numbered as the run first meets it.
                         limited(permits.as_deref(), || {

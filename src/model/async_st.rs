@@ -99,6 +99,7 @@ impl Executor for Spawned {
                 .map(|i| {
                     let tasks = Arc::clone(tasks);
                     let (permits, client) = (permits.clone(), client.clone());
+                    crate::census::task_spawned();
                     tokio::spawn(async move {
                         let _permit = match &permits {
                             Some(p) => p.acquire().await.ok(),

@@ -1,5 +1,7 @@
 //! `process`: W long-lived worker processes of the project's own binary (`concur worker`),
-//! fed one task at a time over stdin and answering over stdout, one JSON line each.
+//! fed one task at a time over stdin and answering over stdout, one JSON line each: the task's
+//! outcome and the census of what the worker created while running it (threads, connections),
+//! which the parent adds to its own so a run's census covers its workers too.
 //!
 //! This is Python's `ProcessPoolExecutor` with the pickling made visible: every task is
 //! serialised, written to a pipe, parsed by the worker, and its answer comes back the same way;
@@ -15,10 +17,13 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
+
 use super::{
     execute_error, setup_error, since, Executor, Lane, Model, ModelConfig, Runs, Span, TaskRun,
     Traits,
 };
+use crate::census::{self, Census};
 use crate::error::{Error, Result};
 use crate::task::{Task, TaskOutcome};
 
@@ -71,18 +76,31 @@ impl Model for ProcessPool {
     }
 }
 
-/// The worker side: answer every task line on stdin with one outcome line on stdout, until
+/// A worker's answer to one task: one JSON line.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Reply {
+    pub outcome: TaskOutcome,
+    /// What the worker created while running the task.
+    pub census: Census,
+}
+
+/// The worker side: answer every task line on stdin with one [`Reply`] line on stdout, until
 /// stdin closes. This is all `concur worker` does.
 pub fn serve(input: impl BufRead, mut output: impl Write) -> io::Result<()> {
     writeln!(output, "{READY}")?;
     output.flush()?;
     for line in input.lines() {
         let line = line?;
+        let before = census::snapshot();
         let outcome: TaskOutcome = match serde_json::from_str::<Task>(&line) {
             Ok(task) => task.run_blocking(),
             Err(e) => Err(format!("worker could not read the task line: {e}")),
         };
-        serde_json::to_writer(&mut output, &outcome)?;
+        let reply = Reply {
+            outcome,
+            census: before.since(),
+        };
+        serde_json::to_writer(&mut output, &reply)?;
         output.write_all(b"\n")?;
         output.flush()?;
     }
@@ -112,6 +130,7 @@ impl Worker {
                 format!("cannot start worker {index} ({}): {e}", exe.display()),
             )
         })?;
+        census::process_spawned();
         let (Some(input), Some(output)) = (child.stdin.take(), child.stdout.take()) else {
             return Err(setup_error("process", "worker pipes were not set up"));
         };
@@ -138,7 +157,8 @@ impl Worker {
         }
     }
 
-    /// Send one task and wait for its outcome.
+    /// Send one task and wait for its outcome; what the worker created for it joins this
+    /// process's census.
     fn call(&mut self, task: &Task) -> Result<TaskOutcome> {
         let sent = serde_json::to_writer(&mut self.input, task)
             .map_err(io::Error::from)
@@ -148,11 +168,13 @@ impl Worker {
             return Err(self.died());
         }
         let line = self.read_line()?;
-        serde_json::from_str(&line).map_err(|e| Error::Worker {
+        let reply: Reply = serde_json::from_str(&line).map_err(|e| Error::Worker {
             index: self.index,
             pid: self.child.id(),
             what: format!("sent an unreadable answer ({e}): {line:?}"),
-        })
+        })?;
+        census::absorb(reply.census);
+        Ok(reply.outcome)
     }
 
     /// The next line from the worker, or an error saying how it died.
