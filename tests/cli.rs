@@ -104,12 +104,23 @@ fn run_json_prints_one_checked_object_per_model() {
     let answer = concur::workload::sum_squares::formula(50_000).to_string();
     for line in &lines {
         for field in [
-            "workload", "workers", "wall_s", "setup_s", "speedup", "ok", "answer",
+            "workload",
+            "workers",
+            "wall",
+            "setup_s",
+            "speedup",
+            "efficiency",
+            "ideal",
+            "census",
+            "ok",
+            "answer",
         ] {
             assert!(!line[field].is_null(), "{field} missing in {line}");
         }
         assert_eq!(line["ok"], true);
         assert_eq!(line["answer"], answer.as_str());
+        assert_eq!(line["ideal"]["bound"], "cores", "{line}");
+        assert!(line["census"]["threads"].is_u64(), "{line}");
     }
 }
 
