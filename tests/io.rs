@@ -110,7 +110,12 @@ fn a_server_that_is_gone_fails_every_request_with_connection_refused() {
     let uri = {
         let server = MockServer::start(MockSpec::new(0)).unwrap();
         server.uri()
-    }; // dropped: nothing listens there now
+    }; // dropped: nothing listens there once its thread has closed the socket
+    let addr = uri.trim_start_matches("http://").to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::net::TcpStream::connect(&addr).is_ok() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     let p = params("sites", 4, &uri, 0, 5_000);
     for m in model::all() {
         let r = run("sites", m.name(), &p, &config(2));
