@@ -24,6 +24,9 @@ use crate::workload::Kind;
 /// The `Results::schema` this build writes and reads. Bump it when a field changes meaning.
 pub const SCHEMA: u32 = 2;
 
+/// No measured time, ideal or ratio in a results file may exceed this (a million seconds).
+pub const MAX_SECONDS: f64 = 1e6;
+
 /// How a cell's ideal is made.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -134,7 +137,8 @@ impl Results {
     }
 
     /// Check what a results file says before anything is drawn from it: the schema this build
-    /// reads, and times that are positive, finite and ordered. Names the first bad cell.
+    /// reads, and times that are positive, finite, ordered and below [`MAX_SECONDS`] (a chart
+    /// axis up to 1e308 s never finishes its ticks). Names the first bad cell.
     pub fn validate(&self) -> Result<()> {
         if self.schema != SCHEMA {
             anyhow::bail!(
@@ -144,20 +148,25 @@ impl Results {
         }
         for c in &self.cells {
             if let Some(t) = c.time {
-                if Stat::new(t.mean_s, t.low_s, t.high_s).is_none() {
+                if Stat::new(t.mean_s, t.low_s, t.high_s).is_none() || t.high_s > MAX_SECONDS {
                     anyhow::bail!("cell {} has an impossible time {t:?}", c.id);
                 }
             }
             if let Some(i) = c.ideal {
-                if Stat::new(i.seconds, i.low_s, i.high_s).is_none() {
+                if Stat::new(i.seconds, i.low_s, i.high_s).is_none() || i.high_s > MAX_SECONDS {
                     anyhow::bail!("cell {} has an impossible ideal {i:?}", c.id);
                 }
             }
             if self.model(&c.id.model).is_none() {
                 anyhow::bail!("cell {} names a model the file does not declare", c.id);
             }
-            let bad = |v: f64| !v.is_finite() || v < 0.0;
-            if bad(c.setup_s) || c.verdict.speedup.is_some_and(bad) {
+            let bad = |v: f64| !v.is_finite() || !(0.0..=MAX_SECONDS).contains(&v);
+            let verdict = [
+                c.verdict.speedup,
+                c.verdict.ideal_speedup,
+                c.verdict.efficiency,
+            ];
+            if bad(c.setup_s) || verdict.iter().flatten().any(|v| bad(*v)) {
                 anyhow::bail!("cell {} has a negative or non-finite number", c.id);
             }
         }
