@@ -169,7 +169,9 @@ fn numbers_are_honest() {
     // A speedup is printed next to its ideal, and the ideal says what binds it.
     let pool = row(&html, &find(&r, "primes", Comparison::Models, "pool").id);
     assert!(
-        pool.contains("2.0× <span class=\"sub\">ideal 2.0×") && pool.contains("91.8 ms") && pool.contains("cores"),
+        pool.contains("2.0× <span class=\"sub\">ideal 2.0×")
+            && pool.contains("91.8 ms")
+            && pool.contains("cores"),
         "{pool}"
     );
     let crowd = row(

@@ -26,7 +26,8 @@ pub const FALLBACK_COLOR: &str = "#888888";
 pub struct Row<'a> {
     pub cell: &'a Cell,
     pub model: &'a ModelInfo,
-    /// `pool`, or `threads · window of 5` where the model appears more than once in a block.
+    /// `pool`, or `threads · window of 5` where the model appears more than once in a block
+    /// of models or limits (a sweep's rows are named by their model, their value apart).
     pub label: String,
 }
 
@@ -311,8 +312,11 @@ fn blocks<'a>(results: &'a Results, workload: &str) -> Vec<Block<'a>> {
                     .cmp(&rank(&b.id.model))
                     .then(a.id.varied.number().total_cmp(&b.id.varied.number()))
             });
-            let repeated =
-                |name: &str| cells.iter().filter(|(c, _)| c.id.model == name).count() > 1;
+            // Sweeps name their value in a column and on an axis: the model is the label.
+            let repeated = |name: &str| {
+                matches!(comparison, Comparison::Models | Comparison::Limits)
+                    && cells.iter().filter(|(c, _)| c.id.model == name).count() > 1
+            };
             let rows = cells
                 .iter()
                 .map(|&(cell, model)| Row {

@@ -32,6 +32,7 @@ pub struct RowView {
     /// The value with its name, `W=2`, `window of 5`: the heading of the row's card on a phone.
     pub varied: String,
     pub mean: String,
+    /// `±1.84 ms`, under the mean; empty when not measured.
     pub ci: String,
     pub ci_title: String,
     pub speedup: String,
@@ -45,7 +46,8 @@ pub struct RowView {
     pub anomaly: Option<String>,
     pub setup: String,
     pub memory: String,
-    pub created: Vec<Count>,
+    /// Threads and tasks, then processes and connections: two pairs that wrap as units.
+    pub created: Vec<Vec<Count>>,
     pub created_title: String,
     pub answer: &'static str,
     pub answer_title: String,
@@ -85,17 +87,21 @@ fn value(v: Varied) -> String {
     }
 }
 
-/// `0 thr · 20 tasks · 0 proc · 1 conn`, as four pieces, and the long form for a tooltip.
-pub fn created(c: &Census) -> (Vec<Count>, String) {
+/// `0 thr · 20 tasks · 0 proc · 1 conn`, as two pairs, and the long form for a tooltip.
+pub fn created(c: &Census) -> (Vec<Vec<Count>>, String) {
     let piece = |n: u64, one: &str, many: &str| Count {
         text: format!("{n} {}", if n == 1 { one } else { many }),
         zero: n == 0,
     };
     let counts = vec![
-        piece(c.threads, "thr", "thr"),
-        piece(c.tasks, "task", "tasks"),
-        piece(c.processes, "proc", "proc"),
-        piece(c.connections, "conn", "conn"),
+        vec![
+            piece(c.threads, "thr", "thr"),
+            piece(c.tasks, "task", "tasks"),
+        ],
+        vec![
+            piece(c.processes, "proc", "proc"),
+            piece(c.connections, "conn", "conn"),
+        ],
     ];
     let title = format!(
         "one checked run created {} OS threads, {} async tasks, {} processes and {} TCP \
@@ -114,8 +120,8 @@ fn row_view(r: &Row) -> RowView {
             format!("±{}", time((t.high_s - t.low_s) / 2.0)),
             format!("95% CI {} to {}", time(t.low_s), time(t.high_s)),
         ),
-        (Status::Failed, _) => (FAIL_MARK.into(), NO_BASELINE.into(), String::new()),
-        _ => (GAP_MARK.into(), NO_BASELINE.into(), String::new()),
+        (Status::Failed, _) => (FAIL_MARK.into(), String::new(), String::new()),
+        _ => (GAP_MARK.into(), String::new(), String::new()),
     };
     let measured = status == Status::Measured;
     let v = &c.verdict;

@@ -125,7 +125,7 @@ pub fn timeline(rows: &[&Row]) -> Result<Svg> {
             chart.draw_series(bars).map_err(err)?;
             let what = match r.cell.lane {
                 Lane::Thread => "thread",
-                Lane::Process => "process",
+                Lane::Process => "worker process",
                 Lane::Task => "async task",
             };
             let tasks = r.cell.timeline.len();

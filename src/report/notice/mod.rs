@@ -131,7 +131,7 @@ fn winner(win: &Row) -> String {
     } else {
         match (win.speedup(), &win.cell.baseline) {
             (Some(sp), Some(base)) => format!(
-                "{} was fastest: {}, {} faster than {} in turn ({}).",
+                "{} was fastest: {}, {} faster than {}, the in-turn baseline ({}).",
                 win.label,
                 time(t),
                 speedup_of(win),
@@ -250,7 +250,7 @@ pub fn timeline(r: &Row) -> String {
     let end = spans.iter().map(|s| s.end_s).fold(0.0, f64::max);
     let (lane, thread_word) = match r.cell.lane {
         Lane::Thread => ("thread", "OS thread"),
-        Lane::Process => ("process", "worker process"),
+        Lane::Process => ("worker process", "worker process"),
         Lane::Task => ("async task", "OS thread"),
     };
     let mut s = format!(
@@ -261,7 +261,7 @@ pub fn timeline(r: &Row) -> String {
         plural(lanes.len(), lane),
         time(end)
     );
-    if r.cell.lane != Lane::Thread || threads.len() != lanes.len() {
+    if r.cell.lane == Lane::Task || (r.cell.lane == Lane::Thread && threads.len() != lanes.len()) {
         s.push_str(&format!(", run by {}", plural(threads.len(), thread_word)));
     }
     if let Some(avg) = in_progress(r) {

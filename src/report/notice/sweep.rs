@@ -152,7 +152,7 @@ fn census_words(r: &Row) -> String {
     let parts: Vec<String> = [
         (c.threads, "OS thread"),
         (c.tasks, "async task"),
-        (c.processes, "process"),
+        (c.processes, "worker process"),
         (c.connections, "connection"),
     ]
     .iter()
