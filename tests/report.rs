@@ -392,6 +392,32 @@ fn rerender_reads_results_json_and_leaves_it_byte_identical() {
 }
 
 #[test]
+fn a_write_that_fails_leaves_the_old_files_whole_and_no_temporary_file() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let r = realistic();
+    render(&r, tmp.path());
+    let json = fs::read_to_string(tmp.path().join("results.json")).expect("read");
+    // The page cannot be put in place: a folder stands where index.html goes.
+    fs::remove_file(tmp.path().join("index.html")).expect("rm");
+    fs::create_dir(tmp.path().join("index.html")).expect("mkdir");
+    fs::write(tmp.path().join("chart-old.svg"), "<svg/>").expect("old chart");
+    let err = report::rerender(tmp.path()).expect_err("index.html is a folder");
+    assert!(format!("{err:#}").contains("index.html"), "{err:#}");
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("results.json")).expect("read"),
+        json
+    );
+    assert!(
+        tmp.path().join("chart-old.svg").is_file(),
+        "old charts are removed only once the new page is in place"
+    );
+    for f in files(tmp.path()) {
+        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        assert!(!name.starts_with('.'), "temporary file left: {name}");
+    }
+}
+
+#[test]
 fn a_bad_results_file_is_one_error_naming_it_and_is_left_alone() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let path = tmp.path().join("results.json");

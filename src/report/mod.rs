@@ -28,7 +28,7 @@ pub use collect::{collect, join, read_estimates};
 pub use machine::{crate_versions, now_utc, TRACKED_CRATES};
 pub use sections::{ANOMALY_MARK, FAIL_MARK, FALLBACK_COLOR, GAP_MARK, NO_BASELINE, OK_MARK};
 pub use table::cell_id;
-pub use write::{rerender, write};
+pub use write::{criterion_dir, default_out_dir, rerender, write};
 
 /// What a bench's `main` calls after its groups ran (on a real measuring run only): join the
 /// records in `target/concur/records/` with `target/criterion/`, and write the page into
@@ -36,17 +36,4 @@ pub use write::{rerender, write};
 pub fn generate(command: &str) -> anyhow::Result<std::path::PathBuf> {
     let results = collect(&crate::results::records_dir(), &criterion_dir(), command)?;
     write(&results, &default_out_dir())
-}
-
-/// The folder the report lands in, relative to the package root: `reports/`.
-pub fn default_out_dir() -> std::path::PathBuf {
-    std::path::PathBuf::from("reports")
-}
-
-/// Where criterion keeps its estimates: `target/criterion/` (honours `CARGO_TARGET_DIR`).
-pub fn criterion_dir() -> std::path::PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::PathBuf::from("target"))
-        .join("criterion")
 }

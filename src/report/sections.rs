@@ -266,11 +266,12 @@ pub fn sections(results: &Results) -> Vec<Section<'_>> {
     }
     // A stable sort keeps the order of appearance within each kind.
     names.sort_by_key(|(_, kind)| *kind == Kind::Io);
+    let mut ids: Vec<String> = Vec::new();
     names
         .into_iter()
         .map(|(name, kind)| Section {
             workload: name.to_string(),
-            id: crate::format::slug(name),
+            id: unique(crate::format::slug(name), &mut ids),
             kind,
             summary: results
                 .workload(name)
@@ -279,6 +280,19 @@ pub fn sections(results: &Results) -> Vec<Section<'_>> {
             blocks: blocks(results, name),
         })
         .collect()
+}
+
+/// `id`, or `id-2`, `id-3`… when two workload names reduce to the same slug (their charts
+/// would otherwise overwrite each other).
+fn unique(id: String, taken: &mut Vec<String>) -> String {
+    let mut out = id.clone();
+    let mut n = 1;
+    while taken.contains(&out) {
+        n += 1;
+        out = format!("{id}-{n}");
+    }
+    taken.push(out.clone());
+    out
 }
 
 fn blocks<'a>(results: &'a Results, workload: &str) -> Vec<Block<'a>> {

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 
@@ -82,7 +83,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -113,7 +116,7 @@ fn remove_stale_charts(out_dir: &Path, keep: &BTreeSet<String>) -> Result<()> {
 /// Criterion's own report, relative to the page: `../target/criterion/report/index.html`
 /// from `reports/`.
 fn criterion_href(out_dir: &Path) -> String {
-    let report = super::criterion_dir().join("report").join("index.html");
+    let report = criterion_dir().join("report").join("index.html");
     let (Ok(from), Ok(to)) = (std::path::absolute(out_dir), std::path::absolute(&report)) else {
         return "../target/criterion/report/index.html".into();
     };
@@ -127,4 +130,17 @@ fn criterion_href(out_dir: &Path) -> String {
             .map(|c| c.as_os_str().to_string_lossy().into_owned()),
     );
     parts.join("/")
+}
+
+/// The folder the report lands in, relative to the package root: `reports/`.
+pub fn default_out_dir() -> PathBuf {
+    PathBuf::from("reports")
+}
+
+/// Where criterion keeps its estimates: `target/criterion/` (honours `CARGO_TARGET_DIR`).
+pub fn criterion_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target"))
+        .join("criterion")
 }
