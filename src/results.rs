@@ -67,7 +67,20 @@ pub struct Results {
     pub machine: Machine,
     /// Every model measured, as it declared itself when measured (colours included).
     pub models: Vec<ModelInfo>,
+    /// Every workload measured, as it described itself when measured.
+    #[serde(default)]
+    pub workloads: Vec<WorkloadInfo>,
     pub cells: Vec<Cell>,
+}
+
+/// A workload's description as plain data, kept next to the cells so the page says what was
+/// measured without asking this build's registry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkloadInfo {
+    pub name: String,
+    pub kind: Kind,
+    /// One line: what the workload computes or fetches.
+    pub summary: String,
 }
 
 /// One cell of the matrix: criterion's estimate joined to our checked run, compared with its
@@ -134,6 +147,11 @@ impl Results {
     /// The declaration of the model a cell ran under.
     pub fn model(&self, name: &str) -> Option<&ModelInfo> {
         self.models.iter().find(|m| m.name == name)
+    }
+
+    /// The description of a workload, if the file keeps one.
+    pub fn workload(&self, name: &str) -> Option<&WorkloadInfo> {
+        self.workloads.iter().find(|w| w.name == name)
     }
 
     /// Check what a results file says before anything is drawn from it: the schema this build

@@ -17,7 +17,7 @@ use crate::compare::judge;
 use crate::ideal::{self, Stat};
 use crate::identity::{BenchKey, CellId, Comparison};
 use crate::model::{ModelInfo, Runs};
-use crate::results::{read_records, BenchRecord, Cell, IdealSpec, Results, SCHEMA};
+use crate::results::{read_records, BenchRecord, Cell, IdealSpec, Results, WorkloadInfo, SCHEMA};
 use crate::run::task_costs;
 
 #[derive(Deserialize)]
@@ -50,6 +50,14 @@ pub fn collect(records_dir: &Path, criterion_dir: &Path, command: &str) -> Resul
     let records = read_records(records_dir)?;
     let estimates = read_estimates(criterion_dir);
     let models: Vec<ModelInfo> = crate::model::all().iter().map(|m| m.info()).collect();
+    let workloads = crate::workload::all()
+        .iter()
+        .map(|w| WorkloadInfo {
+            name: w.name().to_string(),
+            kind: w.kind(),
+            summary: w.summary().to_string(),
+        })
+        .collect();
     Ok(Results {
         schema: SCHEMA,
         generated: super::machine::now_utc(),
@@ -57,6 +65,7 @@ pub fn collect(records_dir: &Path, criterion_dir: &Path, command: &str) -> Resul
         machine: super::machine::detect(),
         cells: join(records, &estimates, &models),
         models,
+        workloads,
     })
 }
 

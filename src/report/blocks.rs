@@ -1,0 +1,239 @@
+//! A workload's section as the page shows it: for each comparison a block with its heading,
+//! its charts (bars for models and limits, speedup against W for scaling, time and memory
+//! against N side by side for sizes), its "what to notice" sentences and its table; then the
+//! timeline of one run per model. The charts are drawn here and handed back to be written.
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::identity::Comparison;
+use crate::workload::Kind;
+
+use super::charts::{self, Measure, Svg};
+use super::notice;
+use super::sections::{Block, Row, Section};
+use super::table::{table, TableView};
+
+/// A drawn chart and the file it goes to (`chart-….svg`, next to the page).
+pub struct Chart {
+    pub file: String,
+    pub svg: Svg,
+}
+
+#[derive(Serialize)]
+pub struct SectionView {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub summary: String,
+    pub blocks: Vec<BlockView>,
+}
+
+#[derive(Serialize)]
+pub struct BlockView {
+    pub id: String,
+    pub heading: String,
+    pub intro: String,
+    pub figures: Vec<Figure>,
+    pub notice: Vec<String>,
+    pub table: Option<TableView>,
+}
+
+#[derive(Serialize)]
+pub struct Figure {
+    pub src: String,
+    pub alt: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Keep `svg` for writing as `chart-<name>.svg` and describe it for the page.
+fn figure(charts: &mut Vec<Chart>, name: &str, svg: Svg, alt: String) -> Figure {
+    let file = format!("chart-{name}.svg");
+    let f = Figure {
+        src: file.clone(),
+        alt,
+        width: svg.width,
+        height: svg.height,
+    };
+    charts.push(Chart { file, svg });
+    f
+}
+
+/// The view of one section; its charts are added to `charts`.
+pub fn section_view(s: &Section, cores: usize, charts: &mut Vec<Chart>) -> Result<SectionView> {
+    let mut blocks = Vec::new();
+    for b in &s.blocks {
+        blocks.push(block_view(s, b, cores, charts)?);
+    }
+    let rows = s.timeline_rows();
+    if !rows.is_empty() {
+        let id = format!("{}-timeline", s.id);
+        let at = rows
+            .iter()
+            .filter(|r| r.cell.id.comparison == Comparison::Sizes)
+            .map(|r| r.cell.id.varied.to_string())
+            .next()
+            .map(|v| format!(" (at {v}, the smallest size)"))
+            .unwrap_or_default();
+        let fig = figure(
+            charts,
+            &id,
+            charts::timeline(&rows)?,
+            format!(
+                "{}: one run of each model, its tasks drawn on their lanes over time",
+                s.workload
+            ),
+        );
+        blocks.push(BlockView {
+            id,
+            heading: "What it looks like: one run of each model".into(),
+            intro: format!(
+                "Each bar is one task, from when it started to when it finished{at}; each row \
+                 inside a band is a lane (a thread, a process or an async task). Neighbouring \
+                 tasks alternate shades."
+            ),
+            figures: vec![fig],
+            notice: rows.iter().map(|r| notice::timeline(r)).collect(),
+            table: None,
+        });
+    }
+    Ok(SectionView {
+        id: s.id.clone(),
+        title: s.workload.clone(),
+        kind: match s.kind {
+            Kind::Cpu => "CPU-bound".into(),
+            Kind::Io => "IO-bound".into(),
+        },
+        summary: s.summary.clone(),
+        blocks,
+    })
+}
+
+fn block_view(s: &Section, b: &Block, cores: usize, charts: &mut Vec<Chart>) -> Result<BlockView> {
+    let name = format!("{}{}", s.id, b.comparison.suffix());
+    let id = match b.comparison {
+        Comparison::Models => format!("{}-models", s.id),
+        _ => name.clone(),
+    };
+    let values: Vec<String> = b.values().iter().map(|v| v.number().to_string()).collect();
+    let tasks = b.rows.first().map_or(0, |r| r.cell.tasks);
+    let all: Vec<&Row> = b.rows.iter().collect();
+    let mut figures = Vec::new();
+    let (heading, intro) = match b.comparison {
+        Comparison::Models => {
+            figures.push(figure(
+                charts,
+                &name,
+                charts::bars(&all)?,
+                format!(
+                    "{}: mean time per model with 95% confidence intervals and the ideal",
+                    s.workload
+                ),
+            ));
+            (
+                "Time per model".to_string(),
+                format!(
+                    "Every model ran the same {tasks} tasks. Each bar is criterion's mean time \
+                     per run with its 95% confidence interval; the thick tick is the ideal, the \
+                     best time {}.",
+                    match s.kind {
+                        Kind::Cpu => "the machine's cores allow for this work",
+                        Kind::Io => "the server allows",
+                    }
+                ),
+            )
+        }
+        Comparison::Scaling => {
+            figures.push(figure(
+                charts,
+                &name,
+                charts::scaling(b)?,
+                format!("{}: speedup against the number of workers W", s.workload),
+            ));
+            (
+                "Scaling: speedup as workers are added".to_string(),
+                format!(
+                    "The same {tasks} tasks with W = {} workers on a machine with {cores} \
+                     cores; the dashed line is the ideal speedup the cells recorded.",
+                    values.join(", ")
+                ),
+            )
+        }
+        Comparison::Limits => {
+            figures.push(figure(
+                charts,
+                &name,
+                charts::bars(&all)?,
+                format!(
+                    "{}: a sliding window against batches, mean time per run",
+                    s.workload
+                ),
+            ));
+            let drawn: Vec<&Row> = all
+                .iter()
+                .copied()
+                .filter(|r| !r.cell.timeline.is_empty())
+                .collect();
+            if !drawn.is_empty() {
+                figures.push(figure(
+                    charts,
+                    &format!("{name}-timeline"),
+                    charts::timeline(&drawn)?,
+                    format!(
+                        "{}: one run of each limit, tasks on their lanes over time",
+                        s.workload
+                    ),
+                ));
+            }
+            (
+                "Limits: a sliding window against batches".to_string(),
+                format!(
+                    "The same {tasks} requests with a limit on how many are in flight: a \
+                     sliding window starts a new request as soon as one finishes; batches wait \
+                     for the whole batch before starting the next."
+                ),
+            )
+        }
+        Comparison::Sizes => {
+            figures.push(figure(
+                charts,
+                &format!("{name}-time"),
+                charts::sizes(b, Measure::Time)?,
+                format!(
+                    "{}: time per run against {} for each model",
+                    s.workload,
+                    b.axis()
+                ),
+            ));
+            if b.rows.iter().any(|r| r.cell.peak_rss_bytes.is_some()) {
+                figures.push(figure(
+                    charts,
+                    &format!("{name}-memory"),
+                    charts::sizes(b, Measure::Memory)?,
+                    format!(
+                        "{}: peak memory against {} for each model",
+                        s.workload,
+                        b.axis()
+                    ),
+                ));
+            }
+            (
+                format!("Time and memory as {} grows", b.axis()),
+                format!(
+                    "The same models at {} = {}: time per run (left) and peak memory (right).",
+                    b.axis(),
+                    values.join(", ")
+                ),
+            )
+        }
+    };
+    Ok(BlockView {
+        id,
+        heading,
+        intro,
+        figures,
+        notice: notice::block(b, s.kind, cores),
+        table: Some(table(b)),
+    })
+}

@@ -1,0 +1,199 @@
+//! A block's table as the template prints it: one [`RowView`] per cell with every number
+//! already formatted. A failed row shows its mark and no speedup or efficiency; an efficiency
+//! above 100% reads `≈100%` within noise or `⚠ 112%` with the anomaly's reason on the row; the
+//! ideal names what binds it; the counts come from the checked run's census.
+
+use serde::Serialize;
+
+use crate::census::Census;
+use crate::format::{bytes, speedup, time};
+use crate::ideal::Method;
+use crate::identity::{Comparison, Varied};
+use crate::results::Status;
+
+use super::sections::{Block, Row, ANOMALY_MARK, FAIL_MARK, GAP_MARK, NO_BASELINE, OK_MARK};
+
+#[derive(Serialize)]
+pub struct TableView {
+    /// The varied parameter's column heading: `W`, `N`, `limit`.
+    pub param: String,
+    pub show_memory: bool,
+    pub rows: Vec<RowView>,
+}
+
+#[derive(Serialize)]
+pub struct RowView {
+    pub id: String,
+    /// `ok`, `failed` or `gap`.
+    pub status: &'static str,
+    pub model: String,
+    pub color: String,
+    pub value: String,
+    /// The value with its name, `W=2`, `window of 5`: the heading of the row's card on a phone.
+    pub varied: String,
+    pub mean: String,
+    /// `±1.84 ms`, under the mean; empty when not measured.
+    pub ci: String,
+    pub ci_title: String,
+    pub speedup: String,
+    /// `ideal 2.0×`, beside the speedup.
+    pub ideal_speedup: String,
+    pub ideal: String,
+    /// What binds the ideal: `cores`, `connection setup (lower bound)`.
+    pub bound: String,
+    pub efficiency: String,
+    /// The anomaly's reason, on the row and as the efficiency's tooltip.
+    pub anomaly: Option<String>,
+    pub setup: String,
+    pub memory: String,
+    /// Threads and tasks, then processes and connections: two pairs that wrap as units.
+    pub created: Vec<Vec<Count>>,
+    pub created_title: String,
+    pub answer: &'static str,
+    pub answer_title: String,
+    pub errors: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// One count of what a run created: `20 tasks`.
+#[derive(Serialize)]
+pub struct Count {
+    pub text: String,
+    pub zero: bool,
+}
+
+/// The HTML id of a cell's table row: `cell-<workload>-<comparison>-<model>-<value>`.
+pub fn cell_id(id: &crate::identity::CellId) -> String {
+    format!("cell-{}", id.slug())
+}
+
+pub fn table(block: &Block) -> TableView {
+    TableView {
+        param: match block.comparison {
+            Comparison::Limits => "limit".into(),
+            _ => block.axis().into(),
+        },
+        show_memory: block.rows.iter().any(|r| r.cell.peak_rss_bytes.is_some()),
+        rows: block.rows.iter().map(row_view).collect(),
+    }
+}
+
+/// The varied value without its axis name where the column heading says it.
+fn value(v: Varied) -> String {
+    match v {
+        Varied::Workers(n) => n.to_string(),
+        Varied::Size(n) | Varied::Delay(n) => n.to_string(),
+        Varied::Window(_) | Varied::Batch(_) => v.to_string(),
+    }
+}
+
+/// `0 thr · 20 tasks · 0 proc · 1 conn`, as two pairs, and the long form for a tooltip.
+pub fn created(c: &Census) -> (Vec<Vec<Count>>, String) {
+    let piece = |n: u64, one: &str, many: &str| Count {
+        text: format!("{n} {}", if n == 1 { one } else { many }),
+        zero: n == 0,
+    };
+    let counts = vec![
+        vec![
+            piece(c.threads, "thr", "thr"),
+            piece(c.tasks, "task", "tasks"),
+        ],
+        vec![
+            piece(c.processes, "proc", "proc"),
+            piece(c.connections, "conn", "conn"),
+        ],
+    ];
+    let title = format!(
+        "one checked run created {} OS threads, {} async tasks, {} processes and {} TCP \
+         connections",
+        c.threads, c.tasks, c.processes, c.connections
+    );
+    (counts, title)
+}
+
+fn row_view(r: &Row) -> RowView {
+    let c = r.cell;
+    let status = r.status();
+    let (mean, ci, ci_title) = match (status, c.time) {
+        (Status::Measured, Some(t)) => (
+            time(t.mean_s),
+            format!("±{}", time((t.high_s - t.low_s) / 2.0)),
+            format!("95% CI {} to {}", time(t.low_s), time(t.high_s)),
+        ),
+        (Status::Failed, _) => (FAIL_MARK.into(), String::new(), String::new()),
+        _ => (GAP_MARK.into(), String::new(), String::new()),
+    };
+    let measured = status == Status::Measured;
+    let v = &c.verdict;
+    let (speedup_text, ideal_speedup) = if !measured {
+        (NO_BASELINE.into(), String::new())
+    } else if r.is_baseline() {
+        ("1.0×".into(), "baseline".into())
+    } else {
+        (
+            v.speedup.map(speedup).unwrap_or_else(|| NO_BASELINE.into()),
+            v.ideal_speedup
+                .filter(|_| v.speedup.is_some())
+                .map(|i| format!("ideal {}", speedup(i)))
+                .unwrap_or_default(),
+        )
+    };
+    let (ideal, bound) = match &c.ideal {
+        Some(i) => (
+            time(i.seconds),
+            match i.method {
+                Method::LowerBound => format!("{} (lower bound)", i.bound.describe()),
+                Method::Exact => i.bound.describe().to_string(),
+            },
+        ),
+        None => (NO_BASELINE.into(), String::new()),
+    };
+    let anomaly = v.anomaly.clone().filter(|_| measured);
+    let efficiency = v
+        .efficiency
+        .filter(|_| measured)
+        .map(|e| crate::format::efficiency(e, anomaly.is_some()))
+        .unwrap_or_else(|| NO_BASELINE.into());
+    let answer_title = match &c.answer {
+        Some(a) => format!("got {a}, expected {}", c.expected),
+        None => format!("no answer, expected {}", c.expected),
+    };
+    let mut errors = c.errors.clone();
+    if c.failed_tasks > 0 && errors.is_empty() {
+        errors.push(format!("{} tasks failed", c.failed_tasks));
+    }
+    let (created, created_title) = created(&c.census);
+    RowView {
+        id: cell_id(&c.id),
+        status: match status {
+            Status::Measured => "ok",
+            Status::Failed => "failed",
+            Status::NoEstimate => "gap",
+        },
+        model: r.model.name.clone(),
+        color: r.color(),
+        value: value(c.id.varied),
+        varied: c.id.varied.to_string(),
+        mean,
+        ci,
+        ci_title,
+        speedup: speedup_text,
+        ideal_speedup,
+        ideal,
+        bound,
+        efficiency,
+        anomaly: anomaly.map(|a| format!("{ANOMALY_MARK} anomaly: {a}")),
+        setup: if c.setup_s > 0.0 {
+            time(c.setup_s)
+        } else {
+            "none".into()
+        },
+        memory: c.peak_rss_bytes.map(bytes).unwrap_or_else(|| "-".into()),
+        created,
+        created_title,
+        answer: if c.ok { OK_MARK } else { "✗" },
+        answer_title,
+        errors,
+        notes: c.notes.clone(),
+    }
+}

@@ -1,0 +1,529 @@
+//! Fake schema-2 results built in memory, as `collect` would have made them: cells with
+//! times, ideals, baselines and verdicts (judged by `concur::compare::judge`, like collect
+//! does), censuses and synthetic timelines. Only the test code names models; the report must
+//! find its way by what the models declared.
+
+use std::collections::BTreeMap;
+
+use concur::census::Census;
+use concur::compare::judge;
+use concur::ideal::{Bound, Ideal, Method, Stat};
+use concur::identity::{CellId, Comparison, Varied};
+use concur::model::{Lane, ModelInfo, Runs, Span};
+use concur::results::{Cell, Machine, Results, WorkloadInfo, SCHEMA};
+use concur::workload::Kind;
+
+pub const CORES: usize = 2;
+
+/// The models as the registry declares them today (a results file keeps its own copy).
+pub fn registry_models() -> Vec<ModelInfo> {
+    concur::model::all().iter().map(|m| m.info()).collect()
+}
+
+pub fn machine() -> Machine {
+    Machine {
+        cpu_model: "Fixture CPU @ 2.0GHz".into(),
+        cores: CORES,
+        memory_bytes: Some(8 << 30),
+        os: "Debian GNU/Linux 12 (bookworm)".into(),
+        rustc: "rustc 1.95.0".into(),
+        crates: BTreeMap::from([("tokio".into(), "1.0.0".into())]),
+    }
+}
+
+pub fn empty_results(models: Vec<ModelInfo>) -> Results {
+    Results {
+        schema: SCHEMA,
+        generated: "2026-01-01T00:00:00Z".into(),
+        command: "cargo bench".into(),
+        machine: machine(),
+        models,
+        workloads: Vec::new(),
+        cells: Vec::new(),
+    }
+}
+
+/// What a fixture cell is.
+#[derive(Clone)]
+pub struct Spec {
+    pub workload: &'static str,
+    pub kind: Kind,
+    pub comparison: Comparison,
+    pub model: String,
+    pub varied: Varied,
+    pub tasks: usize,
+    /// Criterion's mean; `None`: no estimate.
+    pub mean: Option<f64>,
+    /// Half the 95% CI as a fraction of the mean.
+    pub spread: f64,
+    pub ideal: Option<(f64, Bound, Method)>,
+}
+
+impl Spec {
+    pub fn new(
+        workload: &'static str,
+        kind: Kind,
+        comparison: Comparison,
+        model: &str,
+        varied: Varied,
+        tasks: usize,
+        mean: Option<f64>,
+    ) -> Spec {
+        Spec {
+            workload,
+            kind,
+            comparison,
+            model: model.into(),
+            varied,
+            tasks,
+            mean,
+            spread: 0.02,
+            ideal: None,
+        }
+    }
+
+    pub fn ideal(mut self, seconds: f64, bound: Bound) -> Spec {
+        self.ideal = Some((seconds, bound, Method::Exact));
+        self
+    }
+
+    pub fn lower_bound(mut self) -> Spec {
+        if let Some(i) = self.ideal.as_mut() {
+            i.2 = Method::LowerBound;
+        }
+        self
+    }
+}
+
+/// Tasks run by `slots` lanes: durations in `costs`; a window refills a slot as soon as it
+/// frees, batches wait for the slowest of each batch. Returns (slot, start, end) per task.
+fn simulate(costs: &[f64], slots: usize, batch: bool) -> Vec<(usize, f64, f64)> {
+    let slots = slots.max(1);
+    let mut free = vec![0.0_f64; slots];
+    let mut out = Vec::new();
+    let mut batch_start = 0.0;
+    for (i, &c) in costs.iter().enumerate() {
+        if batch && i % slots == 0 {
+            batch_start = free.iter().copied().fold(batch_start, f64::max);
+            free.iter_mut().for_each(|f| *f = batch_start);
+        }
+        let (slot, start) = free
+            .iter()
+            .copied()
+            .enumerate()
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .unwrap_or((0, 0.0));
+        free[slot] = start + c;
+        out.push((slot, start, start + c));
+    }
+    out
+}
+
+/// A plausible timeline for `model` running `tasks` tasks in about `wall` seconds.
+fn timeline(model: &ModelInfo, spec: &Spec, workers: usize, wall: f64) -> Vec<Span> {
+    let n = spec.tasks;
+    let io = spec.kind == Kind::Io;
+    // IO waits vary; CPU tasks are even.
+    let costs: Vec<f64> = (0..n)
+        .map(|i| {
+            if io {
+                0.7 + 0.6 * ((i * 7919) % 13) as f64 / 12.0
+            } else {
+                1.0
+            }
+        })
+        .collect();
+    let (slots, batch) = match spec.varied {
+        Varied::Window(k) => (k, false),
+        Varied::Batch(k) => (k, true),
+        _ => match model.runs {
+            Runs::InTurn => (1, false),
+            Runs::EventLoop if !io => (1, false),
+            Runs::ThreadPerTask | Runs::EventLoop if io => (n, false),
+            Runs::EventLoopThreads if io => (n, false),
+            Runs::ThreadPerTask => (workers.min(CORES), false),
+            _ => (workers.max(1), false),
+        },
+    };
+    let placed = simulate(&costs, slots, batch);
+    let end = placed.iter().map(|p| p.2).fold(0.0, f64::max).max(1e-9);
+    let lane_per_task = matches!(model.lane, Lane::Task) || model.runs == Runs::ThreadPerTask;
+    placed
+        .iter()
+        .enumerate()
+        .map(|(i, &(slot, s, e))| Span {
+            task: i,
+            lane: if lane_per_task { i } else { slot },
+            thread: match model.runs {
+                Runs::EventLoop => 0,
+                Runs::ThreadPerTask => i,
+                _ => slot % workers.max(1),
+            },
+            start_s: s / end * wall * 0.98,
+            end_s: e / end * wall * 0.98,
+        })
+        .collect()
+}
+
+/// A cell from its spec, with no verdict yet (see [`judge_all`]).
+pub fn cell(models: &[ModelInfo], spec: &Spec) -> Cell {
+    let model = models
+        .iter()
+        .find(|m| m.name == spec.model)
+        .unwrap_or_else(|| panic!("fixture model {}", spec.model));
+    let n = spec.tasks;
+    let workers = match spec.varied {
+        Varied::Workers(w) => w,
+        _ => match model.runs {
+            Runs::InTurn | Runs::EventLoop => 1,
+            Runs::ThreadPerTask => n,
+            _ => CORES,
+        },
+    };
+    let in_flight = match (spec.kind, spec.varied, model.runs) {
+        (_, Varied::Window(k) | Varied::Batch(k), _) => k,
+        (Kind::Io, _, Runs::EventLoop | Runs::EventLoopThreads | Runs::ThreadPerTask) => n,
+        _ => workers,
+    };
+    let io = spec.kind == Kind::Io;
+    let census = Census {
+        threads: if model.runs == Runs::ThreadPerTask {
+            n as u64
+        } else {
+            0
+        },
+        tasks: if model.runs.event_loop() && model.runs != Runs::EventLoopToPool {
+            n as u64
+        } else {
+            0
+        },
+        processes: 0,
+        connections: match (io, model.runs) {
+            (false, _) => 0,
+            (true, Runs::ThreadPerTask | Runs::EventLoop | Runs::EventLoopThreads) => {
+                in_flight as u64
+            }
+            (true, _) => workers as u64,
+        },
+    };
+    let time = spec
+        .mean
+        .and_then(|m| Stat::new(m, m * (1.0 - spec.spread), m * (1.0 + spec.spread)));
+    let wall = spec.mean.unwrap_or(0.05);
+    let keeps_timeline = match spec.comparison {
+        Comparison::Models | Comparison::Limits => true,
+        Comparison::Scaling => false,
+        Comparison::Sizes => spec.varied == Varied::Size(100),
+    };
+    let per_task: u64 = if model.runs == Runs::ThreadPerTask {
+        48 << 10
+    } else {
+        20 << 10
+    };
+    let rss = Some(if io {
+        (20 << 20) + n as u64 * per_task
+    } else {
+        9 << 20
+    });
+    Cell {
+        id: CellId {
+            workload: spec.workload.into(),
+            comparison: spec.comparison,
+            model: spec.model.clone(),
+            varied: spec.varied,
+        },
+        kind: spec.kind,
+        workers,
+        in_flight,
+        size: match spec.varied {
+            Varied::Size(s) => s,
+            _ => n as u64,
+        },
+        tasks: n,
+        delay_ms: io.then_some(20),
+        time,
+        ideal: spec.ideal.map(|(seconds, bound, method)| Ideal {
+            seconds,
+            low_s: seconds,
+            high_s: seconds,
+            bound,
+            method,
+        }),
+        baseline: None,
+        verdict: Default::default(),
+        setup_s: match model.runs {
+            Runs::Processes => 0.012,
+            Runs::ThreadPool | Runs::EventLoopThreads => 0.0004,
+            _ => 0.0,
+        },
+        peak_rss_bytes: rss,
+        census,
+        ok: true,
+        answer: Some("9592".into()),
+        expected: "9592".into(),
+        failed_tasks: 0,
+        errors: Vec::new(),
+        notes: Vec::new(),
+        lane: model.lane,
+        timeline: if keeps_timeline {
+            timeline(model, spec, workers, wall)
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// Baselines and verdicts, as collect makes them: the in-turn cell (by its declared `runs`)
+/// of the same workload and work, from the same comparison and value if there is one.
+pub fn judge_all(results: &mut Results) {
+    let in_turn = |name: &str| {
+        results
+            .models
+            .iter()
+            .any(|m| m.name == name && m.runs == Runs::InTurn)
+    };
+    let bases: Vec<Option<usize>> = (0..results.cells.len())
+        .map(|i| {
+            let c = &results.cells[i];
+            let cands: Vec<usize> = (0..results.cells.len())
+                .filter(|&j| {
+                    let b = &results.cells[j];
+                    in_turn(&b.id.model)
+                        && b.ok
+                        && b.time.is_some()
+                        && b.id.workload == c.id.workload
+                        && b.tasks == c.tasks
+                })
+                .collect();
+            let same = |j: &&usize| results.cells[**j].id.comparison == c.id.comparison;
+            cands
+                .iter()
+                .find(|j| same(j) && results.cells[**j].id.varied == c.id.varied)
+                .or_else(|| cands.iter().find(same))
+                .or_else(|| cands.first())
+                .copied()
+        })
+        .collect();
+    let times: Vec<Option<Stat>> = results.cells.iter().map(|c| c.time).collect();
+    let ids: Vec<CellId> = results.cells.iter().map(|c| c.id.clone()).collect();
+    for (c, base) in results.cells.iter_mut().zip(bases) {
+        c.verdict = judge(c.ok, c.time, base.and_then(|b| times[b]), c.ideal.as_ref());
+        c.baseline = base.map(|b| ids[b].clone());
+    }
+}
+
+/// A realistic results set for a 2-core machine: four CPU workloads (one with a failed cell,
+/// one with an anomaly), a scaling sweep, three IO workloads (one cell without an estimate),
+/// the api's window against batches, and the crowd at three sizes with its largest bound by
+/// connection setup.
+pub fn realistic() -> Results {
+    let models = registry_models();
+    let mut r = empty_results(models.clone());
+    r.workloads = vec![
+        workload("primes", Kind::Cpu, "count primes below N in chunks"),
+        workload(
+            "sum-squares",
+            Kind::Cpu,
+            "Σ i² over 0..N, cut into 16 equal chunks",
+        ),
+        workload("uneven", Kind::Cpu, "two huge and forty tiny tasks"),
+        workload("sites", Kind::Io, "GET 20 pages"),
+        workload("api", Kind::Io, "POST 50 questions to a slow API"),
+        workload("fanout", Kind::Io, "one handler making three calls"),
+        workload("crowd", Kind::Io, "N small GETs all in flight at once"),
+    ];
+    let mut specs = Vec::new();
+    let cpu = [
+        ("primes", 0.180, 16),
+        ("sum-squares", 0.090, 16),
+        ("uneven", 0.300, 44),
+    ];
+    let cpu_factor = [
+        ("sequential", 1.0),
+        ("threads", 0.53),
+        ("pool", 0.51),
+        ("process", 0.56),
+        ("async", 1.01),
+        ("async-mt", 0.515),
+        ("async-blocking", 0.52),
+    ];
+    for (w, seq, tasks) in cpu {
+        for (m, f) in cpu_factor {
+            let (workers, varied) = match m {
+                "sequential" | "async" => (1, Varied::Workers(1)),
+                "threads" => (tasks, Varied::Workers(tasks)),
+                _ => (2, Varied::Workers(2)),
+            };
+            let mut mean = seq * f;
+            if w == "primes" && m == "async-mt" {
+                mean = seq * 0.44; // beats the ideal beyond noise: an anomaly
+            }
+            let ideal = seq / workers.min(CORES) as f64;
+            specs.push(
+                Spec::new(
+                    w,
+                    Kind::Cpu,
+                    Comparison::Models,
+                    m,
+                    varied,
+                    tasks,
+                    Some(mean),
+                )
+                .ideal(ideal, Bound::Cores),
+            );
+        }
+    }
+    specs.push(
+        Spec::new(
+            "sum-squares",
+            Kind::Cpu,
+            Comparison::Scaling,
+            "sequential",
+            Varied::Workers(1),
+            16,
+            Some(0.090),
+        )
+        .ideal(0.090, Bound::Cores),
+    );
+    for m in ["pool", "process", "async-mt", "async-blocking"] {
+        for w in 1..=4usize {
+            let eff = if m == "process" { 0.9 } else { 0.97 };
+            let sp = (w.min(CORES) as f64) * eff - if w > CORES { 0.03 * w as f64 } else { 0.0 };
+            specs.push(
+                Spec::new(
+                    "sum-squares",
+                    Kind::Cpu,
+                    Comparison::Scaling,
+                    m,
+                    Varied::Workers(w),
+                    16,
+                    Some(0.090 / sp),
+                )
+                .ideal(0.090 / w.min(CORES) as f64, Bound::Cores),
+            );
+        }
+    }
+    let io_factor = [
+        ("sequential", 1.0, 1),
+        ("threads", 0.06, 0),
+        ("pool", 0.51, 2),
+        ("process", 0.52, 2),
+        ("async", 0.055, 0),
+        ("async-mt", 0.054, 0),
+        ("async-blocking", 0.52, 2),
+    ];
+    for (w, seq, tasks, delay) in [
+        ("sites", 0.42, 20usize, 0.02),
+        ("api", 1.01, 50, 0.019),
+        ("fanout", 0.124, 3, 0.02),
+    ] {
+        for (m, f, lanes) in io_factor {
+            let lanes = if lanes == 0 { tasks } else { lanes };
+            let workers = match m {
+                "threads" => tasks,
+                "sequential" | "async" => 1,
+                _ => 2,
+            };
+            let mut mean = seq * f;
+            let mut ideal = delay * tasks.div_ceil(lanes) as f64;
+            if w == "fanout" {
+                // Calls of 20, 40 and 60 ms: their sum in turn, the longest at once.
+                (mean, ideal) = match lanes {
+                    1 => (seq, 0.12),
+                    2 => (0.083, 0.08),
+                    _ => (0.0612, 0.06),
+                };
+            }
+            let mean = (w != "api" || m != "async-blocking").then_some(mean);
+            specs.push(
+                Spec::new(
+                    w,
+                    Kind::Io,
+                    Comparison::Models,
+                    m,
+                    Varied::Workers(workers),
+                    tasks,
+                    mean,
+                )
+                .ideal(ideal, Bound::Delay),
+            );
+        }
+    }
+    for (m, window, batch) in [("async", 0.2115, 0.2818), ("threads", 0.2162, 0.2864)] {
+        specs.push(
+            Spec::new(
+                "api",
+                Kind::Io,
+                Comparison::Limits,
+                m,
+                Varied::Window(5),
+                50,
+                Some(window),
+            )
+            .ideal(0.19, Bound::Delay),
+        );
+        specs.push(
+            Spec::new(
+                "api",
+                Kind::Io,
+                Comparison::Limits,
+                m,
+                Varied::Batch(5),
+                50,
+                Some(batch),
+            )
+            .ideal(0.27, Bound::Delay),
+        );
+    }
+    for (n, times) in [
+        (100u64, [0.1109, 0.1035, 0.1036]),
+        (1000, [0.2296, 0.1238, 0.1182]),
+        (10000, [1.417, 0.3402, 0.2549]),
+    ] {
+        for (m, t) in ["threads", "async", "async-mt"].into_iter().zip(times) {
+            let mut s = Spec::new(
+                "crowd",
+                Kind::Io,
+                Comparison::Sizes,
+                m,
+                Varied::Size(n),
+                n as usize,
+                Some(t),
+            );
+            s = if n == 10000 {
+                s.ideal(0.119, Bound::Connections).lower_bound()
+            } else {
+                s.ideal(0.1, Bound::Delay)
+            };
+            specs.push(s);
+        }
+    }
+    r.cells = specs.iter().map(|s| cell(&models, s)).collect();
+    if let Some(c) = r
+        .cells
+        .iter_mut()
+        .find(|c| c.id.workload == "uneven" && c.id.model == "process")
+    {
+        c.ok = false;
+        c.answer = Some("9591".into());
+        c.errors = vec!["wrong answer: got 9591, expected 9592".into()];
+    }
+    if let Some(c) = r
+        .cells
+        .iter_mut()
+        .find(|c| c.id.workload == "api" && c.id.model == "async-blocking")
+    {
+        c.notes
+            .push("criterion has no estimate for api/async-blocking/2".into());
+    }
+    judge_all(&mut r);
+    r
+}
+
+fn workload(name: &str, kind: Kind, summary: &str) -> WorkloadInfo {
+    WorkloadInfo {
+        name: name.into(),
+        kind,
+        summary: summary.into(),
+    }
+}
