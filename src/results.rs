@@ -212,20 +212,39 @@ pub fn records_dir() -> PathBuf {
     target.join("concur").join("records")
 }
 
+/// A bench's records file: the records and the schema they were written with.
+#[derive(Serialize, Deserialize)]
+struct RecordsFile {
+    schema: u32,
+    records: Vec<BenchRecord>,
+}
+
 /// Save one bench's records, replacing what that bench wrote before.
 pub fn write_records(dir: &Path, bench: &str, records: &[BenchRecord]) -> Result<PathBuf> {
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let path = dir.join(format!("{bench}.json"));
-    let text = serde_json::to_string_pretty(records)?;
+    let file = RecordsFile {
+        schema: SCHEMA,
+        records: records.to_vec(),
+    };
+    let text = serde_json::to_string(&file)?;
     fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
     Ok(path)
 }
 
-/// Read every bench's records from `dir`; a file that does not parse is an error naming it.
-pub fn read_records(dir: &Path) -> Result<Vec<BenchRecord>> {
+/// Read every bench's records from `dir`. A file written by another version of concur (no or
+/// another schema) is left out, and its path returned with the reason, so a bench re-run
+/// after an upgrade still renders what it just measured; a file of this schema that does not
+/// parse is an error naming it.
+pub fn read_records(dir: &Path) -> Result<(Vec<BenchRecord>, Vec<String>)> {
+    #[derive(Deserialize)]
+    struct Header {
+        schema: Option<u32>,
+    }
     let mut all = Vec::new();
+    let mut skipped = Vec::new();
     let Ok(entries) = fs::read_dir(dir) else {
-        return Ok(all);
+        return Ok((all, skipped));
     };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -235,9 +254,17 @@ pub fn read_records(dir: &Path) -> Result<Vec<BenchRecord>> {
     for path in paths {
         let text =
             fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        let records: Vec<BenchRecord> = serde_json::from_str(&text)
+        let schema = serde_json::from_str::<Header>(&text).ok().and_then(|h| h.schema);
+        if schema != Some(SCHEMA) {
+            skipped.push(format!(
+                "{} left out: written by another version of concur (run its bench again)",
+                path.display()
+            ));
+            continue;
+        }
+        let file: RecordsFile = serde_json::from_str(&text)
             .with_context(|| format!("{} is not a valid records file", path.display()))?;
-        all.extend(records);
+        all.extend(file.records);
     }
-    Ok(all)
+    Ok((all, skipped))
 }

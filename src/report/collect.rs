@@ -47,7 +47,10 @@ struct Interval {
 /// Join the records under `records_dir` with criterion's estimates under `criterion_dir`
 /// (usually `target/criterion`), and describe this machine. `command` is what reproduces it.
 pub fn collect(records_dir: &Path, criterion_dir: &Path, command: &str) -> Result<Results> {
-    let records = read_records(records_dir)?;
+    let (records, skipped) = read_records(records_dir)?;
+    for note in skipped {
+        eprintln!("concur: {note}");
+    }
     let estimates = read_estimates(criterion_dir);
     let models: Vec<ModelInfo> = crate::model::all().iter().map(|m| m.info()).collect();
     let workloads = crate::workload::all()
