@@ -85,7 +85,11 @@ pub fn snapshot() -> Snapshot {
 
 /// Whether this build counts OS threads (Linux with glibc); elsewhere `threads` is always 0.
 pub fn counts_threads() -> bool {
-    cfg!(all(target_os = "linux", target_env = "gnu"))
+    cfg!(all(
+        target_os = "linux",
+        target_env = "gnu",
+        not(target_feature = "crt-static")
+    ))
 }
 
 /// A model spawned an async task (a tokio task, or a `spawn_blocking` closure).
@@ -126,7 +130,11 @@ fn counters() -> Census {
     }
 }
 
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[cfg(all(
+    target_os = "linux",
+    target_env = "gnu",
+    not(target_feature = "crt-static")
+))]
 fn threads_created() -> u64 {
     // Naming the interposer here keeps the object file that defines it in every binary that
     // takes a census, whatever order the linker meets the archives in.
@@ -134,7 +142,11 @@ fn threads_created() -> u64 {
     interpose::CREATED.load(Ordering::Relaxed)
 }
 
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+#[cfg(not(all(
+    target_os = "linux",
+    target_env = "gnu",
+    not(target_feature = "crt-static")
+)))]
 fn threads_created() -> u64 {
     0
 }
@@ -142,7 +154,11 @@ fn threads_created() -> u64 {
 /// `pthread_create`, counted. Every thread Rust code starts (std, tokio, rayon, a library's
 /// helper) goes through `pthread_create`; defining it in this crate makes the linker bind
 /// those calls here, and this forwards to the C library's own.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[cfg(all(
+    target_os = "linux",
+    target_env = "gnu",
+    not(target_feature = "crt-static")
+))]
 mod interpose {
     use std::ffi::{c_int, c_void};
     use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};

@@ -178,9 +178,28 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&str)) -> Outcome {
         let records: Vec<RunRecord> = (0..plan.repeat.max(1)).map(|_| cell.run()).collect();
         let walls: Vec<f64> = records.iter().map(|r| r.wall_s).collect();
         let wall = Stat::of_repeats(&walls);
-        let Some(median) = median(&records).cloned() else {
+        let Some(mut median) = median(&records).cloned() else {
             continue;
         };
+        // One failed repeat fails the row: its time may be fast because it failed.
+        let failed = records.iter().filter(|r| !r.ok).count();
+        if failed > 0 {
+            median.ok = false;
+            // "k of n repeats failed" only when some passed; the errors say the rest.
+            let mut errors = Vec::new();
+            if failed < records.len() {
+                errors.push(format!("{failed} of {} repeats failed", records.len()));
+            }
+            for r in &records {
+                for e in &r.errors {
+                    if !errors.contains(e) {
+                        errors.push(e.clone());
+                    }
+                }
+            }
+            median.errors = errors;
+            median.failed_tasks = records.iter().map(|r| r.failed_tasks).max().unwrap_or(0);
+        }
         if model.traits().runs == Runs::InTurn && median.ok && baseline.is_none() {
             if let Some(stat) = wall {
                 baseline = Some((median.clone(), stat));
@@ -189,8 +208,7 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&str)) -> Outcome {
         let ideal = match plan.workload.kind() {
             Kind::Io => io_ideal(plan, &cell, Some(median.census.connections)),
             Kind::Cpu => baseline.as_ref().map(|(b, stat)| {
-                let lanes = cell.workers().min(crate::run::cores());
-                ideal::cpu(&task_costs(b), *stat, lanes, &cell.batch_sizes())
+                ideal::cpu(&task_costs(b), *stat, cpu_lanes(&cell), &cell.batch_sizes())
             }),
         };
         let verdict = judge(
@@ -226,16 +244,35 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&str)) -> Outcome {
     out
 }
 
-/// The IO ideal of a started cell, if the workload does IO and the server's delay is known.
+/// The IO ideal of a started cell in `concur run`, if the server's delay is known.
 fn io_ideal(plan: &Plan, cell: &Prepared, connections: Option<u64>) -> Option<Ideal> {
     if plan.workload.kind() != Kind::Io || !plan.delay_known {
         return None;
     }
+    cell_io_ideal(cell, plan.rates, connections)
+}
+
+/// How many lanes can compute at once in a CPU cell: its W, capped by what it keeps in flight
+/// (`--concurrency`) and by the machine's cores.
+pub fn cpu_lanes(cell: &Prepared) -> usize {
+    cell.workers()
+        .min(cell.in_flight())
+        .min(crate::run::cores())
+        .max(1)
+}
+
+/// A started IO cell's ideal: its requests' least times in rounds of what it keeps in flight
+/// per batch, or the server's `rates` for its requests and the `connections` a run opened.
+pub fn cell_io_ideal(
+    cell: &Prepared,
+    rates: Option<ServerRates>,
+    connections: Option<u64>,
+) -> Option<Ideal> {
     ideal::io(
         cell.floors(),
         &cell.batch_sizes(),
         cell.in_flight(),
-        plan.rates,
+        rates,
         connections,
     )
 }

@@ -83,6 +83,16 @@ pub fn efficiency(e: f64, anomaly: bool) -> String {
     }
 }
 
+/// A speedup that may be flagged: an anomalous one (its time beat the ideal beyond noise)
+/// reads `⚠ 2.5×`, never as a plain result.
+pub fn flagged_speedup(x: f64, anomaly: bool) -> String {
+    if anomaly && x.is_finite() {
+        format!("⚠ {}", speedup(x))
+    } else {
+        speedup(x)
+    }
+}
+
 /// Bytes in binary units: `512 KiB`, `38.2 MiB`, `7.81 GiB`.
 pub fn bytes(b: u64) -> String {
     let b = b as f64;

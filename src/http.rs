@@ -59,6 +59,9 @@ fn with_agent<T>(timeout_ms: u64, f: impl FnOnce(&ureq::Agent) -> T) -> T {
             let config = ureq::Agent::config_builder()
                 .timeout_global(Some(Duration::from_millis(timeout_ms)))
                 .http_status_as_error(false)
+                // Like the async client's `no_proxy()`: 127.0.0.1 traffic never goes through
+                // an HTTP_PROXY from the environment.
+                .proxy(None)
                 .build();
             let connector = DefaultConnector::new().chain(CountConnections);
             let agent = ureq::Agent::with_parts(config, connector, OnThisThread);

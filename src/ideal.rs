@@ -94,6 +94,16 @@ pub struct Ideal {
     pub method: Method,
 }
 
+impl Ideal {
+    /// What binds it, for tables: `cores`, `connection setup (lower bound)`.
+    pub fn binds(&self) -> String {
+        match self.method {
+            Method::Exact => self.bound.describe().to_string(),
+            Method::LowerBound => format!("{} (lower bound)", self.bound.describe()),
+        }
+    }
+}
+
 /// A makespan and whether it is the optimum.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Schedule {

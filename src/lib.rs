@@ -28,7 +28,8 @@
 //! - [`report`]: results → SVG charts and an offline HTML page; it only reads recorded data.
 //! - [`session`], [`verify`], [`terminal`]: what the CLI calls: checked options, the matrix
 //!   walk, and the text it prints. [`format`] makes numbers read the same everywhere.
-//! - [`mem`], [`error`]: peak memory of a run; the typed errors callers act on.
+//! - [`mem`], [`spawn`], [`error`]: peak memory of a run; child processes that die with their
+//!   parent; the typed errors callers act on.
 //!
 //! Glossary: a *workload* is made of *tasks*; a *model* executes them; a *cell* is one
 //! (workload, model, parameters) combination; a *run* is one execution of a cell; the *ideal*
@@ -50,6 +51,7 @@ pub mod report;
 pub mod results;
 pub mod run;
 pub mod session;
+pub mod spawn;
 pub mod task;
 pub mod terminal;
 pub mod verify;

@@ -219,13 +219,33 @@ struct RecordsFile {
     records: Vec<BenchRecord>,
 }
 
-/// Save one bench's records, replacing what that bench wrote before.
-pub fn write_records(dir: &Path, bench: &str, records: &[BenchRecord]) -> Result<PathBuf> {
+/// Save one bench's records, replacing what that bench wrote before. With `keep_others` (a
+/// filtered run that measured only some cells) the bench's earlier records of the cells not
+/// measured now are kept, so the page still shows them with the estimates they were made with.
+pub fn write_records(
+    dir: &Path,
+    bench: &str,
+    records: &[BenchRecord],
+    keep_others: bool,
+) -> Result<PathBuf> {
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let path = dir.join(format!("{bench}.json"));
+    let mut kept: Vec<BenchRecord> = Vec::new();
+    if keep_others {
+        let earlier = fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| serde_json::from_str::<RecordsFile>(&text).ok())
+            .filter(|f| f.schema == SCHEMA);
+        for old in earlier.map(|f| f.records).unwrap_or_default() {
+            if !records.iter().any(|r| r.id == old.id) {
+                kept.push(old);
+            }
+        }
+    }
+    kept.extend_from_slice(records);
     let file = RecordsFile {
         schema: SCHEMA,
-        records: records.to_vec(),
+        records: kept,
     };
     let text = serde_json::to_string(&file)?;
     fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
@@ -254,7 +274,9 @@ pub fn read_records(dir: &Path) -> Result<(Vec<BenchRecord>, Vec<String>)> {
     for path in paths {
         let text =
             fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        let schema = serde_json::from_str::<Header>(&text).ok().and_then(|h| h.schema);
+        let schema = serde_json::from_str::<Header>(&text)
+            .ok()
+            .and_then(|h| h.schema);
         if schema != Some(SCHEMA) {
             skipped.push(format!(
                 "{} left out: written by another version of concur (run its bench again)",

@@ -54,6 +54,8 @@ pub struct Session {
     pub rates: Option<ServerRates>,
     /// False for `--server`: its delay is not known, so IO cells get no ideal.
     pub delay_known: bool,
+    /// What the user should know about this session (e.g. a calibration that failed).
+    pub notes: Vec<String>,
     _server: Option<Server>,
 }
 
@@ -137,6 +139,7 @@ impl Session {
             repeat,
             rates: None,
             delay_known: true,
+            notes: Vec::new(),
             _server: None,
         };
         if workload.kind() != Kind::Io {
@@ -167,6 +170,17 @@ impl Session {
             MAX_TIMEOUT_MS,
         )?;
         let fail_rate = check_fail_rate(opts.fail_rate.unwrap_or(0.0))?;
+        if opts.server.is_some() {
+            let ours = [
+                ("--delay-ms", opts.delay_ms.is_some()),
+                ("--fail-rate", opts.fail_rate.is_some()),
+            ];
+            if let Some((flag, _)) = ours.iter().find(|(_, given)| *given) {
+                return Err(Error::InvalidInput(format!(
+                    "{flag} sets up concur's own mock server; with --server the server is yours"
+                )));
+            }
+        }
         let server = match &opts.server {
             Some(url) => Server::external(url)?,
             None => {
@@ -184,7 +198,12 @@ impl Session {
         // Our own server is calibrated; somebody else's may not have /ping, and its delay is
         // whatever it is, not what --delay-ms says: no ideal rather than a wrong one.
         if opts.server.is_none() {
-            session.rates = Some(calibrate(server.uri())?);
+            match calibrate(server.uri()) {
+                Ok(rates) => session.rates = Some(rates),
+                Err(e) => session.notes.push(format!(
+                    "the mock server could not be calibrated ({e}): IO ideals ignore its rates"
+                )),
+            }
         } else {
             session.delay_known = false;
         }

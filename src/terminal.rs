@@ -4,8 +4,7 @@
 use std::fmt::Write;
 
 use crate::compare::Row;
-use crate::format::{bytes, efficiency, ratio, time};
-use crate::ideal::Method;
+use crate::format::{bytes, efficiency, flagged_speedup, ratio, time};
 use crate::session::Session;
 
 /// Every workload and model, one line each.
@@ -50,8 +49,14 @@ pub fn table(session: &Session, rows: &[Row]) -> String {
         crate::run::cores(),
         session.repeat,
     );
-    if let Some(io) = &session.params.io {
-        let _ = write!(out, "; server delay {} ms at {}", io.delay_ms, io.base_url);
+    match &session.params.io {
+        Some(io) if session.delay_known => {
+            let _ = write!(out, "; server delay {} ms at {}", io.delay_ms, io.base_url);
+        }
+        Some(io) => {
+            let _ = write!(out, "; server at {} (its delay unknown)", io.base_url);
+        }
+        None => {}
     }
     out.push('\n');
     if let Some(r) = session.rates {
@@ -61,12 +66,15 @@ pub fn table(session: &Session, rows: &[Row]) -> String {
             r.requests_per_s, r.connections_per_s
         );
     }
+    for note in &session.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
     if !session.delay_known {
         out.push_str("external server: its delay is not known, so IO cells have no ideal\n");
     }
     let _ = writeln!(
         out,
-        "{:<15} {:>5} {:>10} {:>10} {:>14} {:>8} {:>7} {:>6} {:>9} {:>9}  {:<22} answer",
+        "{:<15} {:>5} {:>10} {:>10} {:>24} {:>8} {:>7} {:>6} {:>9} {:>9}  {:<22} answer",
         "model",
         "W",
         "wall",
@@ -81,24 +89,18 @@ pub fn table(session: &Session, rows: &[Row]) -> String {
     );
     for r in rows {
         let c = r.census;
-        let bound = r.ideal.map_or("-".into(), |i| {
-            let lower = if i.method == Method::LowerBound {
-                "≥"
-            } else {
-                ""
-            };
-            format!("{lower}{}", i.bound.describe())
-        });
+        let bound = r.ideal.map_or("-".into(), |i| i.binds());
         let v = &r.verdict;
         let _ = writeln!(
             out,
-            "{:<15} {:>5} {:>10} {:>10} {:>14} {:>8} {:>7} {:>6} {:>9} {:>9}  {:<22} {}",
+            "{:<15} {:>5} {:>10} {:>10} {:>24} {:>8} {:>7} {:>6} {:>9} {:>9}  {:<22} {}",
             r.model,
             r.workers,
             r.wall.map_or("-".into(), |w| time(w.mean_s)),
             r.ideal.map_or("-".into(), |i| time(i.seconds)),
             bound,
-            v.speedup.map_or("-".into(), ratio),
+            v.speedup
+                .map_or("-".into(), |x| flagged_speedup(x, v.anomaly.is_some())),
             v.ideal_speedup.map_or("-".into(), ratio),
             v.efficiency
                 .map_or("-".into(), |e| efficiency(e, v.anomaly.is_some())),

@@ -185,6 +185,17 @@ fn cli_io_errors_are_one_line_and_nonzero() {
             "--size must be between 1 and 10000",
         ),
         (&["serve", "--fail-rate", "-1"], "Error:"),
+        (
+            &[
+                "run",
+                "sites",
+                "--server",
+                "http://127.0.0.1:9",
+                "--delay-ms",
+                "5",
+            ],
+            "with --server the server is yours",
+        ),
     ];
     for (args, expected) in cases {
         let out = Command::new(env!("CARGO_BIN_EXE_concur"))
@@ -239,4 +250,38 @@ fn a_low_open_files_limit_does_not_fail_the_server_probe() {
     let out = command.output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
+}
+
+#[test]
+fn an_external_server_gets_no_assumed_ideal() {
+    // Its delay is whatever it is (here 0 ms, far from sites' default): no ideal, no
+    // efficiency, rather than 8095% from an assumed delay.
+    let server = MockServer::start(MockSpec::new(0)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_concur"))
+        .args([
+            "run",
+            "sites",
+            "--server",
+            &server.uri(),
+            "--models",
+            "pool",
+        ])
+        .args(["--repeat", "1", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2, "sequential and pool");
+    for row in &rows {
+        assert!(row["ideal"].is_null(), "{row}");
+        assert!(row["efficiency"].is_null(), "{row}");
+        assert_eq!(row["ok"], true, "{row}");
+    }
 }

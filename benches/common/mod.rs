@@ -16,7 +16,12 @@ use std::time::Duration;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
 
-use concur::ideal::{self, ServerRates};
+mod filter;
+
+use filter::Filter;
+
+use concur::compare;
+use concur::ideal::ServerRates;
 use concur::identity::{CellId, Comparison, Varied};
 use concur::mock::{MockSpec, Server};
 use concur::model::{self, Model, ModelConfig, Runs};
@@ -96,6 +101,7 @@ pub fn measuring() -> bool {
 /// Run every group of `table` and save the records as `bench` (then render the report).
 pub fn run(bench: &str, table: &[Group]) {
     let mut c = Criterion::default().configure_from_args();
+    let filter = Filter::from_args();
     let mut records = Vec::new();
     let rates = table
         .iter()
@@ -103,12 +109,12 @@ pub fn run(bench: &str, table: &[Group]) {
         .then(calibrate)
         .flatten();
     for group in table {
-        if let Err(e) = run_group(&mut c, group, rates, &mut records) {
+        if let Err(e) = run_group(&mut c, group, rates, &filter, &mut records) {
             eprintln!("concur: group {} not run: {e:#}", group.workload);
         }
     }
     c.final_summary();
-    save_and_report(bench, &records);
+    save_and_report(bench, &records, filter.is_active());
 }
 
 /// The mock server's rates, measured once per bench on a zero-delay server.
@@ -143,6 +149,7 @@ fn run_group(
     c: &mut Criterion,
     g: &Group,
     rates: Option<ServerRates>,
+    filter: &Filter,
     records: &mut Vec<BenchRecord>,
 ) -> anyhow::Result<()> {
     let workload = workload::by_name(g.workload)?;
@@ -206,7 +213,7 @@ fn run_group(
         }
         Vary::Workers => {
             let params = params_at(g.size)?;
-            if let Some(base) = compare_baseline() {
+            if let Some(base) = compare::registry_baseline() {
                 specs.push(spec(
                     Comparison::Scaling,
                     base,
@@ -269,6 +276,13 @@ fn run_group(
             }
         }
     }
+    specs.retain(|s| {
+        let k = s.id.bench_key();
+        filter.selects(&format!("{}/{}/{}", k.group, k.function, k.value))
+    });
+    if specs.is_empty() {
+        return Ok(());
+    }
     let group_name = specs
         .first()
         .map(|s| s.id.bench_key().group)
@@ -288,10 +302,6 @@ fn takes_workers(runs: Runs) -> bool {
         runs,
         Runs::ThreadPool | Runs::Processes | Runs::EventLoopThreads | Runs::EventLoopToPool
     )
-}
-
-fn compare_baseline() -> Option<&'static dyn Model> {
-    concur::compare::registry_baseline()
 }
 
 /// Settings for groups whose iterations take tens to hundreds of milliseconds: flat sampling,
@@ -332,12 +342,31 @@ fn measure(
         ),
         None => (0, IdealSpec::Unknown),
     };
+    let mut record = record;
     match cell {
         Some(mut cell) if record.ok => {
+            // Every timed iteration's outcome is checked too: a failed run can be fast
+            // because it failed, and must not pass for a measurement.
+            let mut failed = 0usize;
             group.bench_function(
                 BenchmarkId::new(s.model.name(), s.id.varied.bench_value()),
-                |b| b.iter(|| black_box(cell.execute())),
+                |b| {
+                    b.iter(|| {
+                        let runs = cell.execute();
+                        let ok = runs
+                            .as_ref()
+                            .is_ok_and(|runs| runs.iter().all(|r| r.outcome.is_ok()));
+                        failed += usize::from(!ok);
+                        black_box(runs)
+                    })
+                },
             );
+            if failed > 0 {
+                record.ok = false;
+                record.errors.push(format!(
+                    "{failed} timed iterations failed: the time is not shown"
+                ));
+            }
         }
         _ => eprintln!("{}: FAILED, not timed: {}", s.id, record.errors.join("; ")),
     }
@@ -359,27 +388,21 @@ fn ideal_spec(
 ) -> IdealSpec {
     match kind {
         Kind::Cpu => IdealSpec::Cpu {
-            lanes: cell.workers().min(cores()),
+            lanes: compare::cpu_lanes(cell),
             batches: cell.batch_sizes(),
         },
-        Kind::Io => ideal::io(
-            cell.floors(),
-            &cell.batch_sizes(),
-            cell.in_flight(),
-            rates,
-            Some(record.census.connections),
-        )
-        .map_or(IdealSpec::Unknown, IdealSpec::Known),
+        Kind::Io => compare::cell_io_ideal(cell, rates, Some(record.census.connections))
+            .map_or(IdealSpec::Unknown, IdealSpec::Known),
     }
 }
 
 /// Save this bench's records and render the report from every bench's records so far (only
 /// on a real measuring run: `--test` and `--list` leave both alone).
-fn save_and_report(bench: &str, records: &[BenchRecord]) {
+fn save_and_report(bench: &str, records: &[BenchRecord], filtered: bool) {
     if !measuring() {
         return;
     }
-    match results::write_records(&results::records_dir(), bench, records) {
+    match results::write_records(&results::records_dir(), bench, records, filtered) {
         Ok(path) => eprintln!(
             "concur: {} cell records written to {}",
             records.len(),

@@ -2,7 +2,7 @@
 //! by the mock rather than blamed on its model. Two rates, both to `/ping` (no delay, never
 //! fails), both the best of three rounds from a two-thread async client:
 //!
-//! - **requests per second** on kept-alive connections ([`ceiling`]): what bounds workloads
+//! - **requests per second** on kept-alive connections ([`calibrate`]'s `requests_per_s`): what bounds workloads
 //!   that reuse a few connections (`sites`, `api`, `fanout` under a small in-flight limit).
 //! - **new connections per second** ([`calibrate`]'s `connections_per_s`): each request on a
 //!   fresh TCP connection, `GET /ping` with `Connection: close`, read to the end. This is what
@@ -57,13 +57,6 @@ pub fn calibrate(base_url: &str, requests: usize) -> Result<Calibration> {
         requests_per_s: requests_per_s(&runtime, base_url, requests)?,
         connections_per_s: connections_per_s(&runtime, base_url, requests.min(MAX_CONNECTIONS))?,
     })
-}
-
-/// The server's ceiling: requests per second it answers at zero delay on kept-alive
-/// connections, 256 in flight (fewer under a low `ulimit -n`). An estimate of the most the
-/// server can do, so that a cell it marks as "bound by the mock" really is.
-pub fn ceiling(base_url: &str, requests: usize) -> Result<f64> {
-    requests_per_s(&runtime()?, base_url, requests)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -259,7 +252,6 @@ mod tests {
         let calibration = calibrate(&mock.uri(), 60).unwrap();
         assert!(calibration.requests_per_s > 0.0, "{calibration:?}");
         assert!(calibration.connections_per_s > 0.0, "{calibration:?}");
-        assert!(ceiling(&mock.uri(), 20).unwrap() > 0.0);
     }
 
     #[test]

@@ -52,7 +52,7 @@ impl Server {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
-        crate::model::process::die_with_parent(&mut command);
+        crate::spawn::die_with_parent(&mut command);
         let mut child = command
             .spawn()
             .map_err(|e| Error::Mock(format!("cannot start {} serve: {e}", exe.display())))?;

@@ -6,7 +6,7 @@
 //! - [`child`]: [`Server`], what runs use: a child `concur serve` process (or somebody else's,
 //!   `--server`), so the server's sockets, memory and CPU are not counted as the client's.
 //! - [`calibrate`](mod@calibrate): what the server can take: requests per second on
-//!   kept-alive connections (its [`ceiling`]) and new connections per second
+//!   kept-alive connections  and new connections per second
 //!   ([`calibrate()`]).
 
 pub mod calibrate;
@@ -14,7 +14,7 @@ pub mod child;
 pub mod fixture;
 pub mod server;
 
-pub use calibrate::{calibrate, ceiling, Calibration};
+pub use calibrate::{calibrate, Calibration};
 pub use child::Server;
 pub use fixture::{body, endpoint, endpoints, Endpoint};
 pub use server::{MockServer, MockSpec};

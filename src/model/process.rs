@@ -123,7 +123,7 @@ impl Worker {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
-        die_with_parent(&mut command);
+        crate::spawn::die_with_parent(&mut command);
         let mut child = command.spawn().map_err(|e| {
             setup_error(
                 "process",
@@ -219,27 +219,6 @@ fn describe(status: ExitStatus) -> String {
         Some(code) => format!("exited with code {code}"),
         None => status.to_string(),
     }
-}
-
-/// On Linux, have the kernel kill the worker if the thread that started it goes away, so a
-/// parent killed with SIGKILL leaves no orphans. Elsewhere the worker exits when its stdin
-/// closes, which happens when the parent dies.
-pub(crate) fn die_with_parent(command: &mut Command) {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::process::CommandExt;
-        // SAFETY: prctl is async-signal-safe and touches only the child's own state.
-        unsafe {
-            command.pre_exec(|| {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                    return Err(io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = command;
 }
 
 /// The parent side: the running workers, and how many of them may have a task at once.

@@ -7,8 +7,7 @@ use anyhow::{Context, Result};
 use minijinja::Environment;
 use serde::Serialize;
 
-use crate::format::{bytes, efficiency, speedup, time};
-use crate::ideal::Method;
+use crate::format::{bytes, efficiency, flagged_speedup, speedup, time};
 use crate::model::ModelInfo;
 use crate::results::{Results, Status};
 
@@ -192,7 +191,9 @@ fn summary_row(s: &sections::Section) -> SummaryRow {
         mean: win.and_then(|w| w.mean()).map_or_else(dash, time),
         speedup: match win {
             Some(w) if w.is_baseline() => "1.0× (baseline)".into(),
-            Some(w) => w.speedup().map_or_else(dash, speedup),
+            Some(w) => w.speedup().map_or_else(dash, |x| {
+                flagged_speedup(x, w.cell.verdict.anomaly.is_some())
+            }),
             None => dash(),
         },
         ideal_speedup: win
@@ -205,10 +206,7 @@ fn summary_row(s: &sections::Section) -> SummaryRow {
             .map_or_else(dash, |(_, e)| efficiency(e, anomaly.is_some())),
         bound: win
             .and_then(|w| w.cell.ideal)
-            .map(|i| match i.method {
-                Method::LowerBound => format!("{} (lower bound)", i.bound.describe()),
-                Method::Exact => i.bound.describe().to_string(),
-            })
+            .map(|i| i.binds())
             .unwrap_or_else(dash),
         anomaly,
         gaps,

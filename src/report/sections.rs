@@ -230,9 +230,11 @@ impl<'a> Section<'a> {
 }
 
 /// The fastest measured row of `rows`.
+/// The fastest measured row; one whose time beat its ideal beyond noise (an anomaly) is
+/// never picked as a headline.
 fn fastest<'r, 'a>(rows: Vec<&'r Row<'a>>) -> Option<&'r Row<'a>> {
     rows.into_iter()
-        .filter(|r| r.mean().is_some())
+        .filter(|r| r.mean().is_some() && r.cell.verdict.anomaly.is_none())
         .min_by(|a, b| {
             let (x, y) = (
                 a.mean().unwrap_or(f64::INFINITY),

@@ -6,8 +6,7 @@
 use serde::Serialize;
 
 use crate::census::Census;
-use crate::format::{bytes, speedup, time};
-use crate::ideal::Method;
+use crate::format::{bytes, flagged_speedup, speedup, time};
 use crate::identity::{Comparison, Varied};
 use crate::results::Status;
 
@@ -131,7 +130,9 @@ fn row_view(r: &Row) -> RowView {
         ("1.0×".into(), "baseline".into())
     } else {
         (
-            v.speedup.map(speedup).unwrap_or_else(|| NO_BASELINE.into()),
+            v.speedup
+                .map(|x| flagged_speedup(x, v.anomaly.is_some()))
+                .unwrap_or_else(|| NO_BASELINE.into()),
             v.ideal_speedup
                 .filter(|_| v.speedup.is_some())
                 .map(|i| format!("ideal {}", speedup(i)))
@@ -139,13 +140,7 @@ fn row_view(r: &Row) -> RowView {
         )
     };
     let (ideal, bound) = match &c.ideal {
-        Some(i) => (
-            time(i.seconds),
-            match i.method {
-                Method::LowerBound => format!("{} (lower bound)", i.bound.describe()),
-                Method::Exact => i.bound.describe().to_string(),
-            },
-        ),
+        Some(i) => (time(i.seconds), i.binds()),
         None => (NO_BASELINE.into(), String::new()),
     };
     let anomaly = v.anomaly.clone().filter(|_| measured);
