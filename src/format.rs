@@ -4,11 +4,12 @@
 
 /// The unit to show times up to `max_s` seconds in: its name and the factor from seconds.
 pub fn time_unit(max_s: f64) -> (&'static str, f64) {
-    if max_s >= 1.0 {
+    // Thresholds sit where three significant digits round up into the next unit.
+    if max_s >= 0.9995 {
         ("s", 1.0)
-    } else if max_s >= 1e-3 {
+    } else if max_s >= 0.9995e-3 {
         ("ms", 1e3)
-    } else if max_s >= 1e-6 {
+    } else if max_s >= 0.9995e-6 {
         ("µs", 1e6)
     } else {
         ("ns", 1e9)
@@ -26,12 +27,13 @@ pub fn time(s: f64) -> String {
 
 /// Three significant digits, no exponent: `1.23`, `45.6`, `789`, `1234`.
 pub fn sig3(v: f64) -> String {
+    // Decide the decimals on the value as it will be rounded: 99.99 reads `100`, not `100.0`.
     let a = v.abs();
-    if a >= 100.0 || a == 0.0 {
+    if a >= 99.95 || a == 0.0 {
         format!("{v:.0}")
-    } else if a >= 10.0 {
+    } else if a >= 9.995 {
         format!("{v:.1}")
-    } else if a >= 1.0 {
+    } else if a >= 0.9995 {
         format!("{v:.2}")
     } else {
         format!("{v:.3}")
@@ -136,6 +138,9 @@ mod tests {
         assert_eq!(time(0.0456), "45.6 ms");
         assert_eq!(time(0.000789), "789 µs");
         assert_eq!(time(12.0), "12.0 s");
+        assert_eq!(time(0.09999), "100 ms");
+        assert_eq!(time(0.99999), "1.00 s");
+        assert_eq!(sig3(9.999), "10.0");
     }
 
     #[test]

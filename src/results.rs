@@ -44,6 +44,10 @@ pub enum IdealSpec {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct BenchRecord {
     pub id: CellId,
+    /// The model as it declared itself when this cell was measured.
+    pub model: ModelInfo,
+    /// The workload as it described itself when this cell was measured.
+    pub workload: WorkloadInfo,
     /// One checked run of the cell, made outside the timed loop.
     pub record: RunRecord,
     /// Tasks the model keeps in flight at once.
@@ -81,6 +85,17 @@ pub struct WorkloadInfo {
     pub kind: Kind,
     /// One line: what the workload computes or fetches.
     pub summary: String,
+}
+
+impl WorkloadInfo {
+    /// What `workload` says about itself now.
+    pub fn of(workload: &dyn crate::workload::Workload) -> WorkloadInfo {
+        WorkloadInfo {
+            name: workload.name().to_string(),
+            kind: workload.kind(),
+            summary: workload.summary().to_string(),
+        }
+    }
 }
 
 /// One cell of the matrix: criterion's estimate joined to our checked run, compared with its

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::compare::Row;
-use crate::format::{bytes, efficiency, flagged_speedup, ratio, time};
+use crate::format::{bytes, efficiency, ratio, time};
 use crate::session::Session;
 
 /// Every workload and model, one line each.
@@ -99,8 +99,10 @@ pub fn table(session: &Session, rows: &[Row]) -> String {
             r.wall.map_or("-".into(), |w| time(w.mean_s)),
             r.ideal.map_or("-".into(), |i| time(i.seconds)),
             bound,
-            v.speedup
-                .map_or("-".into(), |x| flagged_speedup(x, v.anomaly.is_some())),
+            v.speedup.map_or("-".into(), |x| match v.anomaly {
+                Some(_) => format!("⚠ {}", ratio(x)),
+                None => ratio(x),
+            }),
             v.ideal_speedup.map_or("-".into(), ratio),
             v.efficiency
                 .map_or("-".into(), |e| efficiency(e, v.anomaly.is_some())),

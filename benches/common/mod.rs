@@ -25,7 +25,7 @@ use concur::ideal::ServerRates;
 use concur::identity::{CellId, Comparison, Varied};
 use concur::mock::{MockSpec, Server};
 use concur::model::{self, Model, ModelConfig, Runs};
-use concur::results::{self, BenchRecord, IdealSpec};
+use concur::results::{self, BenchRecord, IdealSpec, WorkloadInfo};
 use concur::run::{cores, Prepared, RunRecord};
 use concur::workload::{self, IoParams, Kind, Params, Workload};
 
@@ -372,6 +372,8 @@ fn measure(
     }
     BenchRecord {
         id: s.id,
+        model: s.model.info(),
+        workload: WorkloadInfo::of(workload),
         record,
         in_flight,
         delay_ms,

@@ -52,15 +52,17 @@ pub fn collect(records_dir: &Path, criterion_dir: &Path, command: &str) -> Resul
         eprintln!("concur: {note}");
     }
     let estimates = read_estimates(criterion_dir);
-    let models: Vec<ModelInfo> = crate::model::all().iter().map(|m| m.info()).collect();
-    let workloads = crate::workload::all()
-        .iter()
-        .map(|w| WorkloadInfo {
-            name: w.name().to_string(),
-            kind: w.kind(),
-            summary: w.summary().to_string(),
-        })
-        .collect();
+    // The declarations the cells were measured with (not today's registry), each once.
+    let mut models: Vec<ModelInfo> = Vec::new();
+    let mut workloads: Vec<WorkloadInfo> = Vec::new();
+    for r in &records {
+        if !models.iter().any(|m| m.name == r.model.name) {
+            models.push(r.model.clone());
+        }
+        if !workloads.iter().any(|w| w.name == r.workload.name) {
+            workloads.push(r.workload.clone());
+        }
+    }
     Ok(Results {
         schema: SCHEMA,
         generated: super::machine::now_utc(),
