@@ -208,7 +208,14 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&str)) -> Outcome {
         let ideal = match plan.workload.kind() {
             Kind::Io => io_ideal(plan, &cell, Some(median.census.connections)),
             Kind::Cpu => baseline.as_ref().map(|(b, stat)| {
-                ideal::cpu(&task_costs(b), *stat, cpu_lanes(&cell), &cell.batch_sizes())
+                let cores = crate::run::cores();
+                ideal::cpu(
+                    &task_costs(b),
+                    *stat,
+                    cpu_lanes(&cell),
+                    cores,
+                    &cell.batch_sizes(),
+                )
             }),
         };
         let verdict = judge(
@@ -252,13 +259,10 @@ fn io_ideal(plan: &Plan, cell: &Prepared, connections: Option<u64>) -> Option<Id
     cell_io_ideal(cell, plan.rates, connections)
 }
 
-/// How many lanes can compute at once in a CPU cell: its W, capped by what it keeps in flight
-/// (`--concurrency`) and by the machine's cores.
+/// How many threads compute at once in a CPU cell: its W, capped by what it keeps in flight
+/// (`--concurrency`). More than the cores, and the OS time-slices them (see `ideal::cpu`).
 pub fn cpu_lanes(cell: &Prepared) -> usize {
-    cell.workers()
-        .min(cell.in_flight())
-        .min(crate::run::cores())
-        .max(1)
+    cell.workers().min(cell.in_flight()).max(1)
 }
 
 /// A started IO cell's ideal: its requests' least times in rounds of what it keeps in flight

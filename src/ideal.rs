@@ -2,11 +2,12 @@
 //! same statistic of the same kind of run as the measurement it is compared with.
 //!
 //! - **CPU**: the sequential cell's time (criterion's estimate in benches, the median of the
-//!   repeats in `concur run`) is split over its tasks in proportion to their measured costs,
-//!   and those costs are scheduled on min(W, cores) lanes: exactly for up to
+//!   repeats in `concur run`) is split over its tasks in proportion to their measured costs.
+//!   With W ≤ cores those costs are scheduled task by task on W lanes: exactly for up to
 //!   [`EXACT_UP_TO`] tasks, otherwise by the longest-processing-time (LPT) schedule where it
-//!   meets the proven lower bound, else that lower bound. Five equal tasks on two cores take
-//!   three task-lengths, never 2.5.
+//!   meets the proven lower bound, else that lower bound; five equal tasks on two lanes take
+//!   three task-lengths, never 2.5. With more threads than cores the OS time-slices them, so
+//!   tasks can be pre-empted: max(work ÷ cores, the longest task) (McNaughton's bound).
 //! - **IO**: each request's least time (the server's delay) in rounds of what the model keeps
 //!   in flight, per batch; or, when longer, the requests over the server's measured
 //!   request rate on kept-alive connections, or the new connections the run opened over the
@@ -202,14 +203,30 @@ fn shares(costs: &[f64], total: f64) -> Vec<f64> {
     costs.iter().map(|c| c.max(0.0) * total / sum).collect()
 }
 
+/// The best time when the OS time-slices more threads than there are cores: tasks can be
+/// pre-empted and resumed, so only max(work ÷ cores, the longest task) binds (McNaughton's
+/// bound, exact for pre-emptive scheduling; a lower bound for the threads' real fair share).
+pub fn time_sliced(costs: &[f64], cores: usize) -> Schedule {
+    let total: f64 = costs.iter().map(|c| c.max(0.0)).sum();
+    let longest = costs.iter().copied().fold(0.0, f64::max);
+    Schedule {
+        seconds: (total / cores.max(1) as f64).max(longest),
+        method: Method::LowerBound,
+    }
+}
+
 /// Sum of the best schedules of each batch (`batches` are task counts, in order).
 fn batched(costs: &[f64], batches: &[usize], lanes: usize) -> Schedule {
+    batched_with(costs, batches, |c| schedule(c, lanes))
+}
+
+fn batched_with(costs: &[f64], batches: &[usize], each: impl Fn(&[f64]) -> Schedule) -> Schedule {
     let mut seconds = 0.0;
     let mut method = Method::Exact;
     let mut from = 0;
     for &n in batches {
         let to = (from + n).min(costs.len());
-        let s = schedule(&costs[from..to], lanes);
+        let s = each(&costs[from..to]);
         seconds += s.seconds;
         if s.method == Method::LowerBound {
             method = Method::LowerBound;
@@ -217,7 +234,7 @@ fn batched(costs: &[f64], batches: &[usize], lanes: usize) -> Schedule {
         from = to;
     }
     if from < costs.len() {
-        let s = schedule(&costs[from..], lanes);
+        let s = each(&costs[from..]);
         seconds += s.seconds;
         if s.method == Method::LowerBound {
             method = Method::LowerBound;
@@ -227,9 +244,23 @@ fn batched(costs: &[f64], batches: &[usize], lanes: usize) -> Schedule {
 }
 
 /// The CPU ideal: `baseline` (the in-turn cell's time) split over its tasks in proportion to
-/// `costs` (their durations in its recorded run), scheduled on `lanes` per batch.
-pub fn cpu(costs: &[f64], baseline: Stat, lanes: usize, batches: &[usize]) -> Ideal {
-    let at = |total: f64| batched(&shares(costs, total), batches, lanes);
+/// `costs` (their durations in its recorded run), per batch: scheduled task by task on
+/// `workers` lanes when they fit on the `cores`, else time-sliced over the cores.
+pub fn cpu(
+    costs: &[f64],
+    baseline: Stat,
+    workers: usize,
+    cores: usize,
+    batches: &[usize],
+) -> Ideal {
+    let at = |total: f64| {
+        let costs = shares(costs, total);
+        if workers > cores {
+            batched_with(&costs, batches, |c| time_sliced(c, cores))
+        } else {
+            batched(&costs, batches, workers)
+        }
+    };
     let mid = at(baseline.mean_s);
     Ideal {
         seconds: mid.seconds,
@@ -332,13 +363,19 @@ mod tests {
     fn the_cpu_ideal_splits_the_baselines_own_time() {
         let base = Stat::new(10.0, 9.0, 11.0).unwrap();
         // Shares 1:1:2 of 10 s → 2.5, 2.5, 5 on two lanes: 5 s.
-        let ideal = cpu(&[0.1, 0.1, 0.2], base, 2, &[3]);
+        let ideal = cpu(&[0.1, 0.1, 0.2], base, 2, 2, &[3]);
         assert!(close(ideal.seconds, 5.0) && close(ideal.low_s, 4.5) && close(ideal.high_s, 5.5));
         // Batches of one: nothing overlaps.
         assert!(close(
-            cpu(&[0.1, 0.1, 0.2], base, 2, &[1, 1, 1]).seconds,
+            cpu(&[0.1, 0.1, 0.2], base, 2, 2, &[1, 1, 1]).seconds,
             10.0
         ));
+        // Five equal tasks: two lanes need three lengths; five time-sliced threads on two
+        // cores can share them out, 2.5 lengths.
+        let five = Stat::new(5.0, 5.0, 5.0).unwrap();
+        assert!(close(cpu(&[1.0; 5], five, 2, 2, &[5]).seconds, 3.0));
+        let sliced = cpu(&[1.0; 5], five, 5, 2, &[5]);
+        assert!(close(sliced.seconds, 2.5) && sliced.method == Method::LowerBound);
     }
 
     #[test]

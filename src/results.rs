@@ -32,8 +32,13 @@ pub const MAX_SECONDS: f64 = 1e6;
 #[serde(rename_all = "kebab-case")]
 pub enum IdealSpec {
     /// From the in-turn cell's estimate, split over its tasks by their measured costs and
-    /// scheduled on `lanes` lanes per batch: known only once criterion has measured it.
-    Cpu { lanes: usize, batches: Vec<usize> },
+    /// scheduled on `workers` lanes (time-sliced over `cores` when there are more) per batch:
+    /// known only once criterion has measured it.
+    Cpu {
+        workers: usize,
+        cores: usize,
+        batches: Vec<usize>,
+    },
     /// Known when the cell ran (IO: the server's delays and rates).
     Known(Ideal),
     /// Nothing to compare with (e.g. a server whose delay is not known).
@@ -55,6 +60,10 @@ pub struct BenchRecord {
     /// The server's delay for IO cells.
     pub delay_ms: Option<u64>,
     pub ideal: IdealSpec,
+    /// Each task's cost in seconds, the median over several runs (the in-turn cells whose
+    /// time CPU ideals are split by); empty when not measured.
+    #[serde(default)]
+    pub task_costs_s: Vec<f64>,
     /// Anything the reader should know about this cell.
     pub notes: Vec<String>,
 }

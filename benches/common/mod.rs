@@ -17,8 +17,10 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
 
 mod filter;
+mod table;
 
 use filter::Filter;
+pub use table::{Group, Models, Vary};
 
 use concur::compare;
 use concur::ideal::ServerRates;
@@ -26,64 +28,8 @@ use concur::identity::{CellId, Comparison, Varied};
 use concur::mock::{MockSpec, Server};
 use concur::model::{self, Model, ModelConfig, Runs};
 use concur::results::{self, BenchRecord, IdealSpec, WorkloadInfo};
-use concur::run::{cores, Prepared, RunRecord};
+use concur::run::{cores, task_costs, Prepared, RunRecord};
 use concur::workload::{self, IoParams, Kind, Params, Workload};
-
-/// Which models a group measures.
-#[derive(Clone, Copy)]
-pub enum Models {
-    /// Every registered model.
-    All,
-    /// Those whose W can be set (a pool, processes, a runtime's threads): for a W sweep.
-    TakingW,
-    /// These, by name.
-    Named(&'static [&'static str]),
-}
-
-/// What a group varies.
-#[derive(Clone, Copy)]
-pub enum Vary {
-    /// Nothing: each model once at its natural W (the machine's cores).
-    Models,
-    /// W from 1 to twice the cores, plus the baseline at W = 1.
-    Workers,
-    /// The workload's size.
-    Sizes(&'static [u64]),
-    /// A sliding window of N in flight against batches of N.
-    Limits(usize),
-}
-
-/// One criterion group: a row of a bench's table.
-#[derive(Clone, Copy)]
-pub struct Group {
-    pub workload: &'static str,
-    pub size: u64,
-    /// The mock server's delay for IO workloads.
-    pub delay_ms: Option<u64>,
-    pub models: Models,
-    pub vary: Vary,
-}
-
-impl Group {
-    /// A CPU workload, every model once.
-    pub const fn cpu(workload: &'static str, size: u64) -> Group {
-        Group {
-            workload,
-            size,
-            delay_ms: None,
-            models: Models::All,
-            vary: Vary::Models,
-        }
-    }
-
-    /// An IO workload against a server delaying each reply by `delay_ms`, every model once.
-    pub const fn io(workload: &'static str, size: u64, delay_ms: u64) -> Group {
-        Group {
-            delay_ms: Some(delay_ms),
-            ..Group::cpu(workload, size)
-        }
-    }
-}
 
 /// Requests a server waits on before giving up, in benches.
 const TIMEOUT_MS: u64 = 30_000;
@@ -323,12 +269,21 @@ fn measure(
     delay_ms: Option<u64>,
     rates: Option<ServerRates>,
 ) -> BenchRecord {
+    let mut task_costs_s = Vec::new();
     let (record, cell) = match Prepared::start(workload, s.model, s.params.clone(), &s.config) {
         Ok(mut cell) => {
             // The first run opens connections and fills caches, as criterion's warm-up does;
             // the second is the one checked and recorded.
             let _ = cell.run();
-            (cell.run(), Some(cell))
+            let record = cell.run();
+            if workload.kind() == Kind::Cpu && s.model.traits().runs == Runs::InTurn && record.ok {
+                // CPU ideals split this cell's estimate by its tasks' costs: take them as
+                // the median of a few runs, not from one run's noise.
+                let mut runs = vec![task_costs(&record)];
+                runs.extend((0..COST_RUNS).map(|_| task_costs(&cell.run())));
+                task_costs_s = median_costs(&runs);
+            }
+            (record, Some(cell))
         }
         Err(e) => (
             RunRecord::failed(workload, s.model, &s.params, &s.config, &e),
@@ -378,8 +333,24 @@ fn measure(
         in_flight,
         delay_ms,
         ideal,
+        task_costs_s,
         notes: Vec::new(),
     }
+}
+
+/// Extra runs of an in-turn CPU cell whose task costs are measured.
+const COST_RUNS: usize = 4;
+
+/// Each task's median cost over `runs`.
+fn median_costs(runs: &[Vec<f64>]) -> Vec<f64> {
+    let n = runs.iter().map(Vec::len).min().unwrap_or(0);
+    (0..n)
+        .map(|i| {
+            let mut v: Vec<f64> = runs.iter().map(|r| r[i]).collect();
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        })
+        .collect()
 }
 
 fn ideal_spec(
@@ -390,7 +361,8 @@ fn ideal_spec(
 ) -> IdealSpec {
     match kind {
         Kind::Cpu => IdealSpec::Cpu {
-            lanes: compare::cpu_lanes(cell),
+            workers: compare::cpu_lanes(cell),
+            cores: cores(),
             batches: cell.batch_sizes(),
         },
         Kind::Io => compare::cell_io_ideal(cell, rates, Some(record.census.connections))

@@ -37,7 +37,8 @@ impl Model for AsyncBlocking {
             preemptive: true,
             color: "#d55e00",
             creates:
-                "one blocking-pool job per task; pool threads are started on first use and kept",
+                "one blocking-pool job per task; up to W pool threads, started on a first run's \
+                      demand and kept about 10 s between runs",
         }
     }
     fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>> {

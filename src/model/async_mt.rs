@@ -31,7 +31,7 @@ impl Model for AsyncMulti {
             shares_memory: true,
             preemptive: false,
             color: "#56b4e9",
-            creates: "one async task per task; its W worker threads are started at setup",
+            creates: "one async task per task, plus one per new HTTP connection; its W worker threads are started at setup",
         }
     }
     fn in_flight(&self, config: &ModelConfig, tasks: usize) -> usize {

@@ -37,7 +37,7 @@ impl Model for AsyncSingle {
             shares_memory: true,
             preemptive: false,
             color: "#009e73",
-            creates: "one async task per task; no thread",
+            creates: "one async task per task, plus one per new HTTP connection (hyper drives each on a task); no thread",
         }
     }
     fn workers(&self, _config: &ModelConfig, _tasks: usize) -> usize {

@@ -54,7 +54,7 @@ impl Model for ProcessPool {
             shares_memory: false,
             preemptive: true,
             color: "#cc79a7",
-            creates: "nothing per run: its W worker processes are started at setup",
+            creates: "W feeder threads in this process per run (one per worker pipe); the W worker processes are started at setup",
         }
     }
     fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>> {

@@ -106,9 +106,20 @@ pub fn join(
         let base = baseline_of(&cells, i, &in_turn);
         let ideal = match (&latest[i].ideal, base) {
             (IdealSpec::Known(ideal), _) => Some(*ideal),
-            (IdealSpec::Cpu { lanes, batches }, Some(b)) => cells[b]
-                .time
-                .map(|t| ideal::cpu(&task_costs(&latest[b].record), t, *lanes, batches)),
+            (
+                IdealSpec::Cpu {
+                    workers,
+                    cores,
+                    batches,
+                },
+                Some(b),
+            ) => cells[b].time.map(|t| {
+                let costs = match latest[b].task_costs_s.as_slice() {
+                    [] => task_costs(&latest[b].record),
+                    measured => measured.to_vec(),
+                };
+                ideal::cpu(&costs, t, *workers, *cores, batches)
+            }),
             _ => None,
         };
         let c = &cells[i];
