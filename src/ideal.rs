@@ -3,9 +3,9 @@
 //!
 //! - **CPU**: the sequential cell's time (criterion's estimate in benches, the median of the
 //!   repeats in `concur run`) is split over its tasks in proportion to their measured costs.
-//!   With W ≤ cores those costs are scheduled task by task on W lanes: exactly for up to
-//!   [`EXACT_UP_TO`] tasks, otherwise by the longest-processing-time (LPT) schedule where it
-//!   meets the proven lower bound, else that lower bound; five equal tasks on two lanes take
+//!   With W ≤ cores those costs are scheduled task by task on W lanes: exactly by
+//!   branch and bound (within [`SEARCH_BUDGET`] steps, starting from the longest-processing-time
+//!   schedule), else the proven lower bound; five equal tasks on two lanes take
 //!   three task-lengths, never 2.5. With more threads than cores the OS time-slices them, so
 //!   tasks can be pre-empted: max(work ÷ cores, the longest task) (McNaughton's bound).
 //! - **IO**: each request's least time (the server's delay) in rounds of what the model keeps
@@ -112,8 +112,9 @@ pub struct Schedule {
     pub method: Method,
 }
 
-/// Up to this many tasks the best schedule is searched exhaustively.
-pub const EXACT_UP_TO: usize = 12;
+/// The most branch-and-bound steps spent looking for the optimal schedule; a search that
+/// runs out falls back to the proven lower bound.
+pub const SEARCH_BUDGET: u64 = 200_000;
 
 /// The shortest time `lanes` lanes can finish tasks of `costs` seconds in, a task never split.
 pub fn schedule(costs: &[f64], lanes: usize) -> Schedule {
@@ -129,10 +130,11 @@ pub fn schedule(costs: &[f64], lanes: usize) -> Schedule {
     if lpt <= lower * (1.0 + 1e-9) {
         return exact(lpt);
     }
-    if sorted.len() <= EXACT_UP_TO {
-        let mut best = lpt;
-        let mut load = vec![0.0; lanes];
-        search(&sorted, 0, &mut load, &mut best, lower);
+    let mut best = lpt;
+    let mut load = vec![0.0; lanes];
+    let mut budget = SEARCH_BUDGET;
+    search(&sorted, 0, &mut load, &mut best, lower, &mut budget);
+    if budget > 0 {
         return exact(best);
     }
     Schedule {
@@ -173,10 +175,18 @@ fn lpt(sorted: &[f64], lanes: usize) -> f64 {
 
 /// Branch and bound over lane assignments (tasks in descending order; lanes with equal load
 /// are tried once).
-fn search(sorted: &[f64], next: usize, load: &mut [f64], best: &mut f64, lower: f64) {
-    if *best <= lower * (1.0 + 1e-9) {
+fn search(
+    sorted: &[f64],
+    next: usize,
+    load: &mut [f64],
+    best: &mut f64,
+    lower: f64,
+    budget: &mut u64,
+) {
+    if *best <= lower * (1.0 + 1e-9) || *budget == 0 {
         return;
     }
+    *budget -= 1;
     let Some(&cost) = sorted.get(next) else {
         let makespan = load.iter().copied().fold(0.0, f64::max);
         *best = best.min(makespan);
@@ -187,7 +197,7 @@ fn search(sorted: &[f64], next: usize, load: &mut [f64], best: &mut f64, lower: 
             continue;
         }
         load[lane] += cost;
-        search(sorted, next + 1, load, best, lower);
+        search(sorted, next + 1, load, best, lower, budget);
         load[lane] -= cost;
     }
 }
@@ -342,6 +352,12 @@ mod tests {
         // LPT gives 7 here ({3,2,2} {3,2}); the optimum is 6 ({3,3} {2,2,2}).
         let s = schedule(&[3.0, 3.0, 2.0, 2.0, 2.0], 2);
         assert!(close(s.seconds, 6.0), "{s:?}");
+    }
+
+    #[test]
+    fn sixteen_nearly_equal_chunks_are_scheduled_exactly() {
+        let costs: Vec<f64> = (0..16).map(|i| 1.0 + i as f64 * 1e-3).collect();
+        assert_eq!(schedule(&costs, 2).method, Method::Exact);
     }
 
     #[test]
