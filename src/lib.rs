@@ -19,7 +19,7 @@
 //!   how it runs tasks, what it shares, its colour) and never names a workload.
 //! - [`run`]: where the two meet. Runs a cell, checks the answer, and produces a
 //!   [`run::RunRecord`] with what the run created ([`census`]).
-//! - [`ideal`]: the best time a cell allows (a schedule of measured task costs, or the
+//! - [`ideal`]: the best time a cell allows (a [`schedule`] of measured task costs, or the
 //!   server's delays and rates), from the same statistic as the measurement.
 //! - [`compare`]: the baseline (by declaration), speedups, efficiencies and anomalies, for
 //!   `concur run`, the benches and the report alike.
@@ -50,6 +50,7 @@ pub mod model;
 pub mod report;
 pub mod results;
 pub mod run;
+pub mod schedule;
 pub mod session;
 pub mod spawn;
 pub mod task;
