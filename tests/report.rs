@@ -2,73 +2,27 @@
 //! section and block is on the page, the numbers are honest (no efficiency above 100% without
 //! ⚠, failed cells without speedups), models come from `results.json` alone, and files are
 //! written safely (rerender never rewrites `results.json`; a bad file is one error naming it).
+//!
+//! The fixture is in `report/fixture.rs` (with `fixture_cpu.rs` and `fixture_io.rs`), the helpers
+//! that read the page in `report/page.rs`, and the tests of writing files in `report/writes.rs`.
 
 #[path = "report/fixture.rs"]
 mod fixture;
+#[path = "report/page.rs"]
+mod page;
+#[path = "report/writes.rs"]
+mod writes;
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use concur::ideal::Bound;
-use concur::identity::{CellId, Comparison, Varied};
+use concur::identity::{Comparison, Varied};
 use concur::model::Runs;
-use concur::report::{self, cell_id, ANOMALY_MARK, FAIL_MARK, GAP_MARK};
-use concur::results::{Cell, Results};
+use concur::report::{self, ANOMALY_MARK, FAIL_MARK, GAP_MARK};
 use concur::workload::Kind;
 
 use fixture::{cell, empty_results, judge_all, realistic, registry_models, Spec};
-
-fn render(r: &Results, dir: &Path) -> String {
-    let index = report::write(r, dir).expect("write");
-    assert_eq!(index, dir.join("index.html"));
-    fs::read_to_string(index).expect("read page")
-}
-
-fn find<'a>(r: &'a Results, workload: &str, cmp: Comparison, model: &str) -> &'a Cell {
-    r.cells
-        .iter()
-        .find(|c| c.id.workload == workload && c.id.comparison == cmp && c.id.model == model)
-        .unwrap_or_else(|| panic!("no cell {workload} {cmp:?} {model}"))
-}
-
-/// The `<tr>` of a cell, from its id to the row's end.
-fn row<'a>(html: &'a str, id: &CellId) -> &'a str {
-    let key = format!("id=\"{}\"", cell_id(id));
-    let start = html.find(&key).unwrap_or_else(|| panic!("no row {key}"));
-    let end = html[start..]
-        .find("</tr>")
-        .map_or(html.len(), |e| start + e);
-    &html[start..end]
-}
-
-/// A section of the page, from its opening tag to its end.
-fn section<'a>(html: &'a str, id: &str) -> &'a str {
-    let start = html
-        .find(&format!("<section id=\"{id}\""))
-        .unwrap_or_else(|| panic!("section {id}"));
-    let end = html[start..].find("</section>").expect("section end");
-    &html[start..start + end]
-}
-
-/// The text of the "What to notice" list of the block `id`.
-fn notice<'a>(html: &'a str, id: &str) -> &'a str {
-    let start = html
-        .find(&format!("id=\"{id}\""))
-        .unwrap_or_else(|| panic!("block {id}"));
-    let rest = &html[start..];
-    let n = rest.find("What to notice").expect("notice");
-    let end = rest[n..].find("</ul>").expect("end of notice");
-    &rest[n..n + end]
-}
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = fs::read_dir(dir)
-        .expect("read out dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    v.sort();
-    v
-}
+use page::{find, notice, render, row, section};
 
 #[test]
 fn every_section_and_block_is_on_the_page() {
@@ -344,114 +298,6 @@ fn a_colour_from_the_file_is_never_put_into_css_unchecked() {
     judge_all(&mut r);
     let html = render(&r, tmp.path());
     assert!(!html.contains("url(x)") && html.contains(report::FALLBACK_COLOR));
-}
-
-#[test]
-fn rerender_reads_results_json_and_leaves_it_byte_identical() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let r = realistic();
-    render(&r, tmp.path());
-    let json = tmp.path().join("results.json");
-    // Written by hand in another layout: rerender must not normalise it.
-    let compact = serde_json::to_string(&r).expect("json");
-    fs::write(&json, &compact).expect("write");
-    fs::write(tmp.path().join("chart-gone-workload.svg"), "<svg/>").expect("stale chart");
-    fs::remove_file(tmp.path().join("chart-primes.svg")).expect("rm");
-    let html = fs::read_to_string(report::rerender(tmp.path()).expect("rerender")).expect("read");
-    assert_eq!(
-        fs::read_to_string(&json).expect("read"),
-        compact,
-        "results.json untouched"
-    );
-    for c in &r.cells {
-        assert!(html.contains(&format!("id=\"{}\"", cell_id(&c.id))));
-    }
-    assert!(tmp.path().join("chart-primes.svg").is_file());
-    assert!(
-        !tmp.path().join("chart-gone-workload.svg").exists(),
-        "stale chart removed"
-    );
-    for f in files(tmp.path()) {
-        let name = f
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_string();
-        assert!(!name.starts_with('.'), "no temporary file left: {name}");
-        let text = fs::read_to_string(&f).expect("read");
-        assert!(!text.is_empty(), "{name} is empty");
-        if name.ends_with(".svg") {
-            let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(doc.root_element().tag_name().name(), "svg");
-            assert!(
-                html.contains(&format!("src=\"{name}\"")),
-                "{name} is on the page"
-            );
-        }
-    }
-}
-
-#[test]
-fn a_write_that_fails_leaves_the_old_files_whole_and_no_temporary_file() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let r = realistic();
-    render(&r, tmp.path());
-    let json = fs::read_to_string(tmp.path().join("results.json")).expect("read");
-    // The page cannot be put in place: a folder stands where index.html goes.
-    fs::remove_file(tmp.path().join("index.html")).expect("rm");
-    fs::create_dir(tmp.path().join("index.html")).expect("mkdir");
-    fs::write(tmp.path().join("chart-old.svg"), "<svg/>").expect("old chart");
-    let err = report::rerender(tmp.path()).expect_err("index.html is a folder");
-    assert!(format!("{err:#}").contains("index.html"), "{err:#}");
-    assert_eq!(
-        fs::read_to_string(tmp.path().join("results.json")).expect("read"),
-        json
-    );
-    assert!(
-        tmp.path().join("chart-old.svg").is_file(),
-        "old charts are removed only once the new page is in place"
-    );
-    for f in files(tmp.path()) {
-        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        assert!(!name.starts_with('.'), "temporary file left: {name}");
-    }
-}
-
-#[test]
-fn a_bad_results_file_is_one_error_naming_it_and_is_left_alone() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let path = tmp.path().join("results.json");
-    let good = serde_json::to_value(realistic()).expect("json");
-    let mut old = good.clone();
-    old["schema"] = 1.into();
-    let mut negative = good.clone();
-    negative["cells"][0]["time"]["mean_s"] = (-1.0).into();
-    let mut nan = good.clone();
-    nan["cells"][0]["time"]["low_s"] = serde_json::Value::Null; // how serde_json writes NaN
-    let cases = [
-        ("old schema", old.to_string(), "schema 1"),
-        ("negative time", negative.to_string(), "impossible time"),
-        ("NaN time", nan.to_string(), ""),
-        ("truncated", "{\"schema\": 2, \"cells\": [".to_string(), ""),
-    ];
-    for (what, text, says) in cases {
-        fs::write(&path, &text).expect("write");
-        let err = report::rerender(tmp.path()).expect_err(what);
-        let msg = format!("{err:#}");
-        assert!(msg.contains(&path.display().to_string()), "{what}: {msg}");
-        assert!(msg.contains(says), "{what}: {msg}");
-        assert_eq!(
-            fs::read_to_string(&path).expect("read"),
-            text,
-            "{what}: file kept"
-        );
-        assert!(
-            !tmp.path().join("index.html").exists(),
-            "{what}: nothing rendered"
-        );
-    }
-    let err = report::rerender(&tmp.path().join("none")).expect_err("missing file");
-    assert!(format!("{err:#}").contains("results.json"));
 }
 
 #[test]

@@ -2,6 +2,14 @@
 //! times, ideals, baselines and verdicts (judged by `concur::compare::judge`, like collect
 //! does), censuses and synthetic timelines. Only the test code names models; the report must
 //! find its way by what the models declared.
+//!
+//! The realistic set's cells are listed by concern: the CPU ones in `fixture_cpu.rs`, the IO
+//! ones in `fixture_io.rs`.
+
+#[path = "fixture_cpu.rs"]
+mod cpu;
+#[path = "fixture_io.rs"]
+mod io;
 
 use std::collections::BTreeMap;
 
@@ -312,7 +320,7 @@ pub fn judge_all(results: &mut Results) {
     }
 }
 
-/// A realistic results set for a 2-core machine: four CPU workloads (one with a failed cell,
+/// A realistic results set for a 2-core machine: three CPU workloads (one with a failed cell,
 /// one with an anomaly), a scaling sweep, three IO workloads (one cell without an estimate),
 /// the api's window against batches, and the crowd at three sizes with its largest bound by
 /// connection setup.
@@ -332,172 +340,8 @@ pub fn realistic() -> Results {
         workload("fanout", Kind::Io, "one handler making three calls"),
         workload("crowd", Kind::Io, "N small GETs all in flight at once"),
     ];
-    let mut specs = Vec::new();
-    let cpu = [
-        ("primes", 0.180, 16),
-        ("sum-squares", 0.090, 16),
-        ("uneven", 0.300, 44),
-    ];
-    let cpu_factor = [
-        ("sequential", 1.0),
-        ("threads", 0.53),
-        ("pool", 0.51),
-        ("process", 0.56),
-        ("async", 1.01),
-        ("async-mt", 0.515),
-        ("async-blocking", 0.52),
-    ];
-    for (w, seq, tasks) in cpu {
-        for (m, f) in cpu_factor {
-            let (workers, varied) = match m {
-                "sequential" | "async" => (1, Varied::Workers(1)),
-                "threads" => (tasks, Varied::Workers(tasks)),
-                _ => (2, Varied::Workers(2)),
-            };
-            let mut mean = seq * f;
-            if w == "primes" && m == "async-mt" {
-                mean = seq * 0.44; // beats the ideal beyond noise: an anomaly
-            }
-            let ideal = seq / workers.min(CORES) as f64;
-            specs.push(
-                Spec::new(
-                    w,
-                    Kind::Cpu,
-                    Comparison::Models,
-                    m,
-                    varied,
-                    tasks,
-                    Some(mean),
-                )
-                .ideal(ideal, Bound::Cores),
-            );
-        }
-    }
-    specs.push(
-        Spec::new(
-            "sum-squares",
-            Kind::Cpu,
-            Comparison::Scaling,
-            "sequential",
-            Varied::Workers(1),
-            16,
-            Some(0.090),
-        )
-        .ideal(0.090, Bound::Cores),
-    );
-    for m in ["pool", "process", "async-mt", "async-blocking"] {
-        for w in 1..=4usize {
-            let eff = if m == "process" { 0.9 } else { 0.97 };
-            let sp = (w.min(CORES) as f64) * eff - if w > CORES { 0.03 * w as f64 } else { 0.0 };
-            specs.push(
-                Spec::new(
-                    "sum-squares",
-                    Kind::Cpu,
-                    Comparison::Scaling,
-                    m,
-                    Varied::Workers(w),
-                    16,
-                    Some(0.090 / sp),
-                )
-                .ideal(0.090 / w.min(CORES) as f64, Bound::Cores),
-            );
-        }
-    }
-    let io_factor = [
-        ("sequential", 1.0, 1),
-        ("threads", 0.06, 0),
-        ("pool", 0.51, 2),
-        ("process", 0.52, 2),
-        ("async", 0.055, 0),
-        ("async-mt", 0.054, 0),
-        ("async-blocking", 0.52, 2),
-    ];
-    for (w, seq, tasks, delay) in [
-        ("sites", 0.42, 20usize, 0.02),
-        ("api", 1.01, 50, 0.019),
-        ("fanout", 0.124, 3, 0.02),
-    ] {
-        for (m, f, lanes) in io_factor {
-            let lanes = if lanes == 0 { tasks } else { lanes };
-            let workers = match m {
-                "threads" => tasks,
-                "sequential" | "async" => 1,
-                _ => 2,
-            };
-            let mut mean = seq * f;
-            let mut ideal = delay * tasks.div_ceil(lanes) as f64;
-            if w == "fanout" {
-                // Calls of 20, 40 and 60 ms: their sum in turn, the longest at once.
-                (mean, ideal) = match lanes {
-                    1 => (seq, 0.12),
-                    2 => (0.083, 0.08),
-                    _ => (0.0612, 0.06),
-                };
-            }
-            let mean = (w != "api" || m != "async-blocking").then_some(mean);
-            specs.push(
-                Spec::new(
-                    w,
-                    Kind::Io,
-                    Comparison::Models,
-                    m,
-                    Varied::Workers(workers),
-                    tasks,
-                    mean,
-                )
-                .ideal(ideal, Bound::Delay),
-            );
-        }
-    }
-    for (m, window, batch) in [("async", 0.2115, 0.2818), ("threads", 0.2162, 0.2864)] {
-        specs.push(
-            Spec::new(
-                "api",
-                Kind::Io,
-                Comparison::Limits,
-                m,
-                Varied::Window(5),
-                50,
-                Some(window),
-            )
-            .ideal(0.19, Bound::Delay),
-        );
-        specs.push(
-            Spec::new(
-                "api",
-                Kind::Io,
-                Comparison::Limits,
-                m,
-                Varied::Batch(5),
-                50,
-                Some(batch),
-            )
-            .ideal(0.27, Bound::Delay),
-        );
-    }
-    for (n, times) in [
-        (100u64, [0.1109, 0.1035, 0.1036]),
-        (1000, [0.2296, 0.1238, 0.1182]),
-        (10000, [1.417, 0.3402, 0.2549]),
-    ] {
-        for (m, t) in ["threads", "async", "async-mt"].into_iter().zip(times) {
-            let mut s = Spec::new(
-                "crowd",
-                Kind::Io,
-                Comparison::Sizes,
-                m,
-                Varied::Size(n),
-                n as usize,
-                Some(t),
-            );
-            s = if n == 10000 {
-                s.ideal(0.119, Bound::Connections).lower_bound()
-            } else {
-                s.ideal(0.1, Bound::Delay)
-            };
-            specs.push(s);
-        }
-    }
+    let mut specs = cpu::specs();
+    specs.extend(io::specs());
     r.cells = specs.iter().map(|s| cell(&models, s)).collect();
     if let Some(c) = r
         .cells

@@ -1,0 +1,297 @@
+//! The contract's self-test: the rules can fail, and say which rule. The overlap sweep on
+//! hand-made spans, and fake models ([`FAKES`]), each breaking the contract in one known way, run
+//! through the real harness.
+
+use std::collections::BTreeSet;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use concur::model::{self, Executor, Lane, Model, ModelConfig, Runs, Span, TaskRun, Traits};
+use concur::task::{Output, Task};
+
+use crate::harness::check_model;
+use crate::rules::most_overlapping;
+
+/// The overlap sweep on spans made by hand: touching is not overlapping, a cap is caught.
+pub fn sweep_self_test() -> Vec<String> {
+    let span = |task, start_s, end_s| Span {
+        task,
+        lane: 0,
+        thread: 0,
+        start_s,
+        end_s,
+    };
+    let mut problems = Vec::new();
+    let chain = [span(0, 0.0, 1.0), span(1, 1.0, 2.0), span(2, 2.0, 2.0)];
+    if most_overlapping(&chain).0 != 1 {
+        problems.push(format!(
+            "spans that only touch counted as overlapping: {:?}",
+            most_overlapping(&chain)
+        ));
+    }
+    let three = [
+        span(0, 0.0, 3.0),
+        span(1, 1.0, 4.0),
+        span(2, 2.0, 5.0),
+        span(3, 3.0, 6.0),
+    ];
+    let (most, at, tasks) = most_overlapping(&three);
+    if (most, at, tasks.as_slice()) != (3, 2.0, &[0, 1, 2][..]) {
+        problems.push(format!(
+            "expected 3 spans open at 2 s (tasks 0, 1, 2), got {most} at {at} ({tasks:?})"
+        ));
+    }
+    problems
+}
+
+/// How a fake model breaks the contract.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Fault {
+    /// Swaps the first two runs and loses the last one of every call.
+    DropsAndSwaps,
+    /// Reports every span a second later than it was.
+    OutlivesTheRun,
+    /// Puts the last task on lane W.
+    LaneBeyondW,
+    /// Reports every task as started at time 0: no cap, no batches.
+    StartsAllAtOnce,
+    /// Keeps a worker process and a thread alive after it is dropped.
+    LeavesWorkerAndThread,
+    /// Changes every output.
+    WrongOutputs,
+}
+
+/// A model that runs every task in turn on the calling thread, declares itself a thread pool,
+/// and breaks the contract in one known way.
+struct Fake {
+    name: &'static str,
+    fault: Fault,
+    /// Exactly the rules it must be caught breaking.
+    breaks: &'static [&'static str],
+}
+
+const FAKES: [Fake; 6] = [
+    Fake {
+        name: "fake-drops-and-swaps",
+        fault: Fault::DropsAndSwaps,
+        breaks: &["one outcome per task, in task order", "the answer is right"],
+    },
+    Fake {
+        name: "fake-outlives-the-run",
+        fault: Fault::OutlivesTheRun,
+        breaks: &["spans inside the run"],
+    },
+    Fake {
+        name: "fake-lane-beyond-w",
+        fault: Fault::LaneBeyondW,
+        breaks: &["lanes within W"],
+    },
+    Fake {
+        name: "fake-starts-all-at-once",
+        fault: Fault::StartsAllAtOnce,
+        breaks: &["never more than C in flight", "batches one after another"],
+    },
+    Fake {
+        name: "fake-leaves-worker-and-thread",
+        fault: Fault::LeavesWorkerAndThread,
+        breaks: &["nothing left after drop"],
+    },
+    Fake {
+        name: "fake-wrong-outputs",
+        fault: Fault::WrongOutputs,
+        breaks: &["the answer is right"],
+    },
+];
+
+static FAKE_MODELS: [FakeModel; 6] = [
+    FakeModel(0),
+    FakeModel(1),
+    FakeModel(2),
+    FakeModel(3),
+    FakeModel(4),
+    FakeModel(5),
+];
+
+/// The [`Model`] of `FAKES[i]`.
+struct FakeModel(usize);
+
+impl Model for FakeModel {
+    fn name(&self) -> &'static str {
+        FAKES[self.0].name
+    }
+    fn summary(&self) -> &'static str {
+        "a deliberately broken model for the contract's self-test"
+    }
+    fn python(&self) -> &'static str {
+        "-"
+    }
+    fn use_when(&self) -> &'static str {
+        "never"
+    }
+    fn lane(&self) -> Lane {
+        Lane::Thread
+    }
+    fn traits(&self) -> Traits {
+        Traits {
+            runs: Runs::ThreadPool,
+            shares_memory: true,
+            preemptive: true,
+            color: "#000000",
+            creates: "whatever its fault leaves behind",
+        }
+    }
+    fn start(&self, config: &ModelConfig) -> concur::Result<Box<dyn Executor>> {
+        let fault = FAKES[self.0].fault;
+        let leak = (fault == Fault::LeavesWorkerAndThread).then(Leak::start);
+        Ok(Box::new(FakeExecutor {
+            fault,
+            workers: config.workers,
+            leak,
+        }))
+    }
+}
+
+/// A worker process and a thread that outlive the fake, until [`Leak::end`].
+struct Leak {
+    child: Child,
+    stop: mpsc::Sender<()>,
+    thread: JoinHandle<()>,
+}
+
+/// What the leaking fake left behind, so the test can clean up after itself.
+static LEAKED: Mutex<Vec<Leak>> = Mutex::new(Vec::new());
+
+impl Leak {
+    fn start() -> Leak {
+        let child = Command::new(env!("CARGO_BIN_EXE_concur"))
+            .arg("worker")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("a worker for the leaking fake");
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let _ = stopped.recv();
+        });
+        Leak {
+            child,
+            stop,
+            thread,
+        }
+    }
+
+    fn end(mut self) {
+        drop(self.stop);
+        let _ = self.thread.join();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct FakeExecutor {
+    fault: Fault,
+    workers: usize,
+    leak: Option<Leak>,
+}
+
+impl Executor for FakeExecutor {
+    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> concur::Result<Vec<TaskRun>> {
+        let mut runs: Vec<TaskRun> = tasks
+            .iter()
+            .enumerate()
+            .map(|(i, task)| {
+                let start_s = clock.elapsed().as_secs_f64();
+                let outcome = task.run_blocking();
+                TaskRun {
+                    outcome,
+                    span: Span {
+                        task: i,
+                        lane: 0,
+                        thread: model::thread_slot(),
+                        start_s,
+                        end_s: clock.elapsed().as_secs_f64(),
+                    },
+                }
+            })
+            .collect();
+        match self.fault {
+            Fault::DropsAndSwaps => {
+                runs.pop();
+                if runs.len() >= 2 {
+                    runs.swap(0, 1);
+                }
+            }
+            Fault::OutlivesTheRun => {
+                for run in &mut runs {
+                    run.span.start_s += 1.0;
+                    run.span.end_s += 1.0;
+                }
+            }
+            Fault::LaneBeyondW => {
+                if let Some(run) = runs.last_mut() {
+                    run.span.lane = self.workers;
+                }
+            }
+            Fault::StartsAllAtOnce => {
+                for run in &mut runs {
+                    run.span.start_s = 0.0;
+                }
+            }
+            Fault::LeavesWorkerAndThread => {}
+            Fault::WrongOutputs => {
+                for run in &mut runs {
+                    run.outcome = match &run.outcome {
+                        Ok(Output::Int(v)) => Ok(Output::Int(v + 1)),
+                        Ok(Output::Bool(b)) => Ok(Output::Bool(!b)),
+                        Ok(Output::Text(t)) => Ok(Output::Text(format!("{t}!"))),
+                        Err(e) => Err(e.clone()),
+                    };
+                }
+            }
+        }
+        Ok(runs)
+    }
+
+    fn worker_pids(&self) -> Vec<u32> {
+        self.leak.iter().map(|l| l.child.id()).collect()
+    }
+}
+
+impl Drop for FakeExecutor {
+    fn drop(&mut self) {
+        if let Some(leak) = self.leak.take() {
+            LEAKED.lock().unwrap_or_else(|e| e.into_inner()).push(leak);
+        }
+    }
+}
+
+/// Every fake through the real harness: each must be caught, by name, breaking exactly the
+/// rules it breaks (which also shows that a model keeping a rule passes it).
+pub fn fakes_self_test(server: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (fake, model) in FAKES.iter().zip(FAKE_MODELS.iter()) {
+        // A short wait: the leaking fake's leftovers never go.
+        let violations = check_model(model, server, Duration::from_millis(300));
+        let prefix = format!("model `{}` breaks rule \"", fake.name);
+        let caught: BTreeSet<&str> = violations
+            .iter()
+            .filter_map(|v| v.strip_prefix(&prefix)?.split_once('"').map(|(r, _)| r))
+            .collect();
+        let expected: BTreeSet<&str> = fake.breaks.iter().copied().collect();
+        if caught != expected || violations.iter().any(|v| !v.starts_with(&prefix)) {
+            problems.push(format!(
+                "`{}` ({:?}) should break exactly {expected:?}, was caught breaking {caught:?}:\n    {}",
+                fake.name,
+                fake.fault,
+                violations.join("\n    ")
+            ));
+        }
+    }
+    for leak in LEAKED.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+        leak.end();
+    }
+    problems
+}
