@@ -228,12 +228,16 @@ pub struct Machine {
     pub crates: BTreeMap<String, String>,
 }
 
+/// Cargo's target folder: `$CARGO_TARGET_DIR`, else `target/`.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target"))
+}
+
 /// Where benches leave their records: `target/concur/records/`.
 pub fn records_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("target"));
-    target.join("concur").join("records")
+    target_dir().join("concur").join("records")
 }
 
 /// A bench's records file: the records and the schema they were written with.

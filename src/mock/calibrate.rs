@@ -27,15 +27,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::error::{Error, Result};
-
-/// What the server can take at zero delay.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Calibration {
-    /// Requests per second on kept-alive connections.
-    pub requests_per_s: f64,
-    /// Requests per second when each one opens (and closes) its own connection.
-    pub connections_per_s: f64,
-}
+use crate::ideal::ServerRates;
 
 /// In flight for the requests probe, before the open-files cap.
 const REQUESTS_IN_FLIGHT: usize = 256;
@@ -51,9 +43,9 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Both rates: `requests` kept-alive requests a round, and as many new connections (capped at
 /// [`MAX_CONNECTIONS`]).
-pub fn calibrate(base_url: &str, requests: usize) -> Result<Calibration> {
+pub fn calibrate(base_url: &str, requests: usize) -> Result<ServerRates> {
     let runtime = runtime()?;
-    Ok(Calibration {
+    Ok(ServerRates {
         requests_per_s: requests_per_s(&runtime, base_url, requests)?,
         connections_per_s: connections_per_s(&runtime, base_url, requests.min(MAX_CONNECTIONS))?,
     })

@@ -14,7 +14,7 @@ pub mod child;
 pub mod fixture;
 pub mod server;
 
-pub use calibrate::{calibrate, Calibration};
+pub use calibrate::calibrate;
 pub use child::Server;
 pub use fixture::{body, endpoint, endpoints, Endpoint};
 pub use server::{MockServer, MockSpec};

@@ -139,8 +139,5 @@ pub fn default_out_dir() -> PathBuf {
 
 /// Where criterion keeps its estimates: `target/criterion/` (honours `CARGO_TARGET_DIR`).
 pub fn criterion_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("target"))
-        .join("criterion")
+    crate::results::target_dir().join("criterion")
 }
