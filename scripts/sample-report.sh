@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Regenerate reports/sample/: the small reference report committed with the project.
 #
-# Runs every bench with criterion's --quick sampling (a few minutes on two cores), which ends
-# by writing reports/index.html, its chart-*.svg and results.json; then copies those into
-# reports/sample/. Extra arguments go to criterion, e.g. `scripts/sample-report.sh primes`
-# to measure only matching benchmarks (the page then shows only those, gaps marked).
+# Runs every bench with criterion's full sampling (about six minutes on two cores: a --quick
+# pass is too rough for a reference, one noisy baseline flags a whole sweep), which ends by
+# writing reports/index.html, its chart-*.svg and results.json; then copies those into
+# reports/sample/. Extra arguments go to criterion, e.g. `scripts/sample-report.sh --quick`
+# for a rough pass, or a filter such as `primes` (cells not measured keep their earlier
+# records).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=reports/sample
 
-echo "==> cargo bench -- --quick $*"
-cargo bench -- --quick "$@"
+echo "==> cargo bench -- $*"
+cargo bench -- "$@"
 
 if [[ ! -f reports/index.html || ! -f reports/results.json ]]; then
   echo "error: cargo bench did not write reports/index.html and reports/results.json" >&2
