@@ -55,7 +55,7 @@ impl Stat {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Bound {
-    /// The measured CPU work scheduled on min(W, cores) lanes.
+    /// The measured CPU work scheduled on W lanes, or time-sliced over the cores.
     Cores,
     /// The server's delays, in rounds of as many requests as the model keeps in flight.
     Delay,

@@ -203,7 +203,8 @@ pub trait Model: Send + Sync {
     }
     /// W as this model uses it for `tasks` tasks: the threads or processes that can compute
     /// at the same time (1 for `sequential` and single-threaded `async`, one per task for
-    /// `threads`). The CPU ideal divides the work by this, capped by the machine's cores.
+    /// `threads`). The CPU ideal schedules the tasks on this many lanes (time-sliced over the
+    /// cores when there are more).
     fn workers(&self, config: &ModelConfig, _tasks: usize) -> usize {
         config.workers
     }
