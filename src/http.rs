@@ -140,6 +140,7 @@ fn ureq_error(e: ureq::Error, timeout_ms: u64) -> String {
             "connection refused".to_string()
         }
         ureq::Error::ConnectionFailed => "connection refused".to_string(),
+        ureq::Error::Io(io) => crate::limits::explain(&io).unwrap_or_else(|| io.to_string()),
         other => other.to_string(),
     }
 }
@@ -239,6 +240,9 @@ fn reqwest_error(e: reqwest::Error, timeout_ms: u64) -> String {
             if let Some(io) = err.downcast_ref::<std::io::Error>() {
                 if io.kind() == std::io::ErrorKind::ConnectionRefused {
                     return "connection refused".to_string();
+                }
+                if let Some(limit) = crate::limits::explain(io) {
+                    return limit;
                 }
             }
             source = err.source();

@@ -47,6 +47,7 @@ pub fn measuring() -> bool {
 /// Run every group of `table` and save the records as `bench` (then render the report).
 pub fn run(bench: &str, table: &[Group]) {
     let mut c = Criterion::default().configure_from_args();
+    concur::limits::raise_open_files();
     let filter = Filter::from_args();
     let mut records = Vec::new();
     let rates = table

@@ -117,6 +117,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Every request in flight holds a socket: take the open-file limit the OS allows.
+    concur::limits::raise_open_files();
     match dispatch(cli.command) {
         Ok(code) => code,
         Err(e) => {
