@@ -45,19 +45,13 @@ pub struct Census {
     pub connections: u64,
 }
 
-impl Census {
-    /// Add `other` to this census, field by field.
-    pub fn add(&mut self, other: Census) {
+/// Add another census, field by field.
+impl AddAssign for Census {
+    fn add_assign(&mut self, other: Census) {
         self.threads += other.threads;
         self.tasks += other.tasks;
         self.processes += other.processes;
         self.connections += other.connections;
-    }
-}
-
-impl AddAssign for Census {
-    fn add_assign(&mut self, other: Census) {
-        self.add(other);
     }
 }
 

@@ -44,3 +44,16 @@ pub enum Error {
 
 /// Shorthand used across the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// `value`, if `min <= value <= max`; else the [`Error::OutOfRange`] naming `what` (a flag).
+pub fn check_range(what: &'static str, value: u64, min: u64, max: u64) -> Result<u64> {
+    if value < min || value > max {
+        return Err(Error::OutOfRange {
+            what,
+            min,
+            max,
+            got: value,
+        });
+    }
+    Ok(value)
+}

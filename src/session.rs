@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use crate::compare::{self, Plan};
+pub use crate::error::check_range;
 use crate::error::{Error, Result};
 use crate::ideal::ServerRates;
 use crate::mock::{self, MockSpec, Server};
@@ -57,19 +58,6 @@ pub struct Session {
     /// What the user should know about this session (e.g. a calibration that failed).
     pub notes: Vec<String>,
     _server: Option<Server>,
-}
-
-/// `value`, if `min <= value <= max`.
-pub fn check_range(what: &'static str, value: u64, min: u64, max: u64) -> Result<u64> {
-    if value < min || value > max {
-        return Err(Error::OutOfRange {
-            what,
-            min,
-            max,
-            got: value,
-        });
-    }
-    Ok(value)
 }
 
 /// A share between 0 and 1 (`--fail-rate`).

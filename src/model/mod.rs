@@ -377,13 +377,5 @@ pub const MAX_WORKERS: u64 = 1024;
 
 /// A worker count from the user, checked: at least 1, at most [`MAX_WORKERS`].
 pub fn validate_workers(workers: u64) -> Result<usize> {
-    if workers == 0 || workers > MAX_WORKERS {
-        return Err(Error::OutOfRange {
-            what: "--workers",
-            min: 1,
-            max: MAX_WORKERS,
-            got: workers,
-        });
-    }
-    Ok(workers as usize)
+    Ok(crate::error::check_range("--workers", workers, 1, MAX_WORKERS)? as usize)
 }

@@ -122,15 +122,8 @@ pub trait Workload: Send + Sync {
     /// Validated parameters: the default size, or `size` if it is in range.
     fn params(&self, size: Option<u64>) -> Result<Params> {
         let sizes = self.sizes();
-        let size = size.unwrap_or(sizes.default);
-        if size == 0 || size > sizes.max {
-            return Err(Error::OutOfRange {
-                what: "--size",
-                min: 1,
-                max: sizes.max,
-                got: size,
-            });
-        }
+        let size =
+            crate::error::check_range("--size", size.unwrap_or(sizes.default), 1, sizes.max)?;
         Ok(Params { size, io: None })
     }
 }
