@@ -6,7 +6,7 @@ use anyhow::Result;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{err, rgb, text, text_px, Keyed, Svg, FAIL, FONT, GRID, INK, MUTED, WIDTH};
+use super::{err, rgb, rows_mesh, text, text_px, Keyed, Svg, FAIL, INK, MUTED, WIDTH};
 use crate::format::{speedup, time, time_unit};
 use crate::report::sections::{Row, ANOMALY_MARK, FAIL_MARK, GAP_MARK};
 use crate::results::Status;
@@ -65,7 +65,6 @@ pub fn bars(rows: &[&Row]) -> Result<Svg> {
         let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         key(&root)?;
-        let centers: Vec<f64> = (0..n).map(|i| i as f64 + 0.5).collect();
         let mut chart = ChartBuilder::on(&root)
             .margin_top(44)
             .margin_left(8)
@@ -73,29 +72,15 @@ pub fn bars(rows: &[&Row]) -> Result<Svg> {
             .margin_bottom(8)
             .x_label_area_size(52)
             .y_label_area_size(label_area)
-            .build_cartesian_2d(
-                0f64..x_max,
-                Keyed {
-                    range: 0f64..n as f64,
-                    keys: centers,
-                },
-            )
+            .build_cartesian_2d(0f64..x_max, Keyed::rows(n))
             .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .bold_line_style(GRID)
-            .light_line_style(WHITE)
-            .x_labels(6)
-            .y_label_formatter(&|y| {
-                let i = n.saturating_sub(1 + y.floor() as usize);
-                labels.get(i).cloned().unwrap_or_default()
-            })
-            .x_desc(format!("mean time per run ({unit})"))
-            .label_style((FONT, 16))
-            .axis_desc_style((FONT, 15))
-            .draw()
-            .map_err(err)?;
+        rows_mesh(
+            &mut chart,
+            n,
+            &labels,
+            6,
+            format!("mean time per run ({unit})"),
+        )?;
         let pad = x_max * 0.012;
         let area = chart.plotting_area();
         for (i, r) in rows.iter().enumerate() {

@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use anyhow::{anyhow, Result};
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -90,6 +91,44 @@ impl Ranged for Keyed {
     fn range(&self) -> Range<f64> {
         self.range.clone()
     }
+}
+
+impl Keyed {
+    /// `n` category rows from 0 to `n`, a tick at the centre of each.
+    fn rows(n: usize) -> Keyed {
+        Keyed {
+            range: 0f64..n as f64,
+            keys: (0..n).map(|i| i as f64 + 0.5).collect(),
+        }
+    }
+}
+
+/// A chart of `n` labelled rows (top to bottom) against a linear x axis: bars and timelines.
+type RowsChart<'a> = ChartContext<'a, SVGBackend<'a>, Cartesian2d<RangedCoordf64, Keyed>>;
+
+/// The mesh of a rows chart: `labels` top to bottom, `x_labels` ticks, the x axis described.
+fn rows_mesh(
+    chart: &mut RowsChart<'_>,
+    n: usize,
+    labels: &[String],
+    x_labels: usize,
+    x_desc: String,
+) -> Result<()> {
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .bold_line_style(GRID)
+        .light_line_style(WHITE)
+        .x_labels(x_labels)
+        .y_label_formatter(&|y| {
+            let i = n.saturating_sub(1 + y.floor() as usize);
+            labels.get(i).cloned().unwrap_or_default()
+        })
+        .x_desc(x_desc)
+        .label_style((FONT, 16))
+        .axis_desc_style((FONT, 15))
+        .draw()
+        .map_err(err)
 }
 
 /// At most `max` of `values`, evenly picked, always keeping the first and last.

@@ -6,7 +6,7 @@ use anyhow::Result;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{err, rgb, text, text_px, Keyed, Svg, FONT, GRID, MUTED, WIDTH};
+use super::{err, rgb, rows_mesh, text, text_px, Keyed, Svg, MUTED, WIDTH};
 use crate::format::time_unit;
 use crate::model::{Lane, Span};
 use crate::report::sections::{Row, FAIL_MARK};
@@ -60,34 +60,14 @@ pub fn timeline(rows: &[&Row]) -> Result<Svg> {
     {
         let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let centers: Vec<f64> = (0..n).map(|i| i as f64 + 0.5).collect();
         let mut chart = ChartBuilder::on(&root)
             .margin(16)
             .x_label_area_size(52)
             .y_label_area_size(label_area)
-            .build_cartesian_2d(
-                0.0..x_max,
-                Keyed {
-                    range: 0f64..n as f64,
-                    keys: centers,
-                },
-            )
+            .build_cartesian_2d(0.0..x_max, Keyed::rows(n))
             .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .bold_line_style(GRID)
-            .light_line_style(WHITE)
-            .x_labels(8)
-            .y_label_formatter(&|y| {
-                let i = n.saturating_sub(1 + y.floor() as usize);
-                labels.get(i).cloned().unwrap_or_default()
-            })
-            .x_desc(format!("time since the run started ({unit})"))
-            .label_style((FONT, 16))
-            .axis_desc_style((FONT, 15))
-            .draw()
-            .map_err(err)?;
+        let x_desc = format!("time since the run started ({unit})");
+        rows_mesh(&mut chart, n, &labels, 8, x_desc)?;
         let px_per_unit = (f64::from(WIDTH) - f64::from(label_area) - 40.0) / x_max;
         for (i, r) in rows.iter().enumerate() {
             let top = (n - i) as f64 - 0.3;

@@ -101,15 +101,12 @@ pub fn sizes(block: &Block) -> Vec<String> {
         out.push(s);
     }
     for model in block.models() {
-        let series = measured(block.of_model(&model.name));
-        let mut series: Vec<&Row> = series;
-        series.sort_by(|a, b| {
-            a.cell
-                .id
-                .varied
-                .number()
-                .total_cmp(&b.cell.id.varied.number())
-        });
+        // A block's rows are in order of the varied value within each model.
+        let series: Vec<&Row> = block
+            .of_model(&model.name)
+            .into_iter()
+            .filter(|r| r.mean().is_some())
+            .collect();
         if let (Some(a), Some(b)) = (series.first(), series.last()) {
             if a.cell.id != b.cell.id {
                 out.push(format!(
