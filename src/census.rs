@@ -21,6 +21,13 @@
 //!   attempts), counted in their connectors (see `http.rs`); a reused kept-alive connection
 //!   is not a new one.
 //!
+//! The interposer also counts the threads the OS **refused** ([`Snapshot::refused`]): tokio's
+//! blocking pool, for one, carries on with fewer threads than asked when a spawn fails, and a
+//! run that silently got fewer threads than its model promises must not pass as measured.
+//! For tests, `CONCUR_FAULT_THREADS=N` makes the interposer refuse (with `EAGAIN`, as
+//! `ulimit -u` does) any thread that would make more than N of this process's threads alive at
+//! once: fault injection that needs no root and no unprivileged user.
+//!
 //! Worker processes keep their own counters: a worker reports the census of each task with
 //! its answer and the parent [`absorb`]s it, so it shows up in the parent's snapshots.
 //!
@@ -57,7 +64,7 @@ impl AddAssign for Census {
 
 /// The counters at one moment; see [`Snapshot::since`].
 #[derive(Clone, Copy, Debug)]
-pub struct Snapshot(Census);
+pub struct Snapshot(Census, u64);
 
 impl Snapshot {
     /// What was created between this snapshot and now.
@@ -70,11 +77,16 @@ impl Snapshot {
             connections: now.connections.saturating_sub(self.0.connections),
         }
     }
+
+    /// How many thread creations the OS refused (in this process) since this snapshot.
+    pub fn refused(&self) -> u64 {
+        threads_refused().saturating_sub(self.1)
+    }
 }
 
 /// The counters now.
 pub fn snapshot() -> Snapshot {
-    Snapshot(counters())
+    Snapshot(counters(), threads_refused())
 }
 
 /// Whether this build counts OS threads (Linux with glibc); elsewhere `threads` is always 0.
@@ -136,12 +148,30 @@ fn threads_created() -> u64 {
     interpose::CREATED.load(Ordering::Relaxed)
 }
 
+#[cfg(all(
+    target_os = "linux",
+    target_env = "gnu",
+    not(target_feature = "crt-static")
+))]
+fn threads_refused() -> u64 {
+    interpose::REFUSED.load(Ordering::Relaxed)
+}
+
 #[cfg(not(all(
     target_os = "linux",
     target_env = "gnu",
     not(target_feature = "crt-static")
 )))]
 fn threads_created() -> u64 {
+    0
+}
+
+#[cfg(not(all(
+    target_os = "linux",
+    target_env = "gnu",
+    not(target_feature = "crt-static")
+)))]
+fn threads_refused() -> u64 {
     0
 }
 
@@ -155,10 +185,18 @@ fn threads_created() -> u64 {
 ))]
 mod interpose {
     use std::ffi::{c_int, c_void};
-    use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+    use std::sync::atomic::{AtomicI64, AtomicPtr, AtomicU64, Ordering};
 
     /// Threads this process created.
     pub(super) static CREATED: AtomicU64 = AtomicU64::new(0);
+    /// Thread creations that failed (the OS's refusal or the injected one).
+    pub(super) static REFUSED: AtomicU64 = AtomicU64::new(0);
+    /// Threads alive now, tracked only while `CONCUR_FAULT_THREADS` is set.
+    static LIVE: AtomicI64 = AtomicI64::new(0);
+    /// `CONCUR_FAULT_THREADS`, read once: `UNREAD` before, `NONE` when unset or unparsable.
+    static LIMIT: AtomicU64 = AtomicU64::new(UNREAD);
+    const UNREAD: u64 = u64::MAX;
+    const NONE: u64 = u64::MAX - 1;
 
     type Start = extern "C" fn(*mut c_void) -> *mut c_void;
     type Create = unsafe extern "C" fn(
@@ -185,7 +223,31 @@ mod interpose {
         Some(unsafe { std::mem::transmute::<*mut c_void, Create>(found) })
     }
 
-    /// Interposes the C library's `pthread_create`: same contract, plus one count per thread.
+    /// The injected limit on live threads, if any.
+    fn limit() -> Option<u64> {
+        let mut limit = LIMIT.load(Ordering::Relaxed);
+        if limit == UNREAD {
+            limit = std::env::var("CONCUR_FAULT_THREADS")
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .filter(|&n| n < NONE)
+                .unwrap_or(NONE);
+            LIMIT.store(limit, Ordering::Relaxed);
+        }
+        (limit != NONE).then_some(limit)
+    }
+
+    /// Runs a thread's start routine, then counts the thread as gone.
+    extern "C" fn tracked(boxed: *mut c_void) -> *mut c_void {
+        // SAFETY: `boxed` came from Box::into_raw in pthread_create below, and is taken once.
+        let (start, arg) = *unsafe { Box::from_raw(boxed.cast::<(Start, *mut c_void)>()) };
+        let result = start(arg);
+        LIVE.fetch_sub(1, Ordering::Relaxed);
+        result
+    }
+
+    /// Interposes the C library's `pthread_create`: same contract, plus one count per thread
+    /// created or refused (and the injected refusal of `CONCUR_FAULT_THREADS`).
     ///
     /// # Safety
     ///
@@ -200,10 +262,31 @@ mod interpose {
         let Some(create) = real() else {
             return libc::EAGAIN;
         };
-        // SAFETY: the caller upholds pthread_create's contract; we pass it through unchanged.
-        let rc = unsafe { create(thread, attr, start, arg) };
+        let rc = match limit() {
+            None => {
+                // SAFETY: the caller upholds pthread_create's contract; passed through unchanged.
+                unsafe { create(thread, attr, start, arg) }
+            }
+            Some(limit) if LIVE.fetch_add(1, Ordering::Relaxed) >= limit as i64 => {
+                LIVE.fetch_sub(1, Ordering::Relaxed);
+                libc::EAGAIN
+            }
+            Some(_) => {
+                let boxed = Box::into_raw(Box::new((start, arg))).cast::<c_void>();
+                // SAFETY: as above; `tracked` calls `start(arg)` on the new thread.
+                let rc = unsafe { create(thread, attr, tracked, boxed) };
+                if rc != 0 {
+                    LIVE.fetch_sub(1, Ordering::Relaxed);
+                    // SAFETY: the thread was not created, so `boxed` is still ours.
+                    drop(unsafe { Box::from_raw(boxed.cast::<(Start, *mut c_void)>()) });
+                }
+                rc
+            }
+        };
         if rc == 0 {
             CREATED.fetch_add(1, Ordering::Relaxed);
+        } else {
+            REFUSED.fetch_add(1, Ordering::Relaxed);
         }
         rc
     }

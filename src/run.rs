@@ -6,13 +6,14 @@
 //! apart, and every run yields a [`RunRecord`] whether it succeeded or not.
 
 use std::collections::BTreeMap;
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use crate::census::{self, Census};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::mem;
 use crate::model::{Executor, Lane, Model, ModelConfig, Span, TaskRun};
 use crate::task::Task;
@@ -145,17 +146,39 @@ impl Prepared {
     }
 
     /// Every batch in turn, spans relative to `clock`, task indices across batches.
+    ///
+    /// A run during which the OS refused a thread fails, even where the library under the
+    /// model carried on with fewer threads than asked (tokio's blocking pool does): it did not
+    /// run the model it claims to. A model that panics fails too, instead of taking the
+    /// whole run down with it.
     fn execute_from(&mut self, clock: Instant) -> Result<Vec<TaskRun>> {
+        let before = census::snapshot();
         let mut runs = Vec::with_capacity(self.tasks.len());
         let mut offset = 0;
         for batch in &self.batches {
-            for mut run in self.executor.execute(batch, clock)? {
+            let executor = &mut self.executor;
+            let ran = panic::catch_unwind(AssertUnwindSafe(|| executor.execute(batch, clock)))
+                .unwrap_or_else(|panicked| Err(self.failed(panic_message(&*panicked))));
+            for mut run in ran? {
                 run.span.task += offset;
                 runs.push(run);
             }
             offset += batch.len();
         }
-        Ok(runs)
+        match before.refused() {
+            0 => Ok(runs),
+            n => Err(self.failed(format!(
+                "the OS refused {n} thread(s) during the run (a thread limit such as \
+                 `ulimit -u`?), so it ran with fewer threads than it should"
+            ))),
+        }
+    }
+
+    fn failed(&self, reason: String) -> Error {
+        Error::Execute {
+            model: self.model.name(),
+            reason,
+        }
     }
 
     /// Run the tasks once, check the answer and record everything about the run.
@@ -273,4 +296,14 @@ pub fn task_costs(record: &RunRecord) -> Vec<f64> {
 /// The machine's cores available to this process.
 pub fn cores() -> usize {
     num_cpus::get().max(1)
+}
+
+/// What a caught panic said, as text.
+fn panic_message(panicked: &(dyn std::any::Any + Send)) -> String {
+    let text = panicked
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panicked.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)");
+    format!("panicked: {text}")
 }

@@ -4,7 +4,7 @@
 //! for its whole duration, starving any IO that shares the runtime.
 
 use super::async_st::Spawned;
-use super::{setup_error, Executor, Lane, Model, ModelConfig, Runs, Traits};
+use super::{os_threads, Executor, Lane, Model, ModelConfig, Runs, Traits};
 use crate::error::Result;
 
 pub struct AsyncMulti;
@@ -38,12 +38,17 @@ impl Model for AsyncMulti {
         config.in_flight.unwrap_or(tasks).min(tasks).max(1)
     }
     fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(config.workers)
-            .thread_name("async-mt-worker")
-            .enable_all()
-            .build()
-            .map_err(|e| setup_error("async-mt", e))?;
+        // tokio panics, then hangs, when the OS refuses a worker: see `os_threads`. The W
+        // workers and the thread that builds them are asked for first.
+        let workers = config.workers;
+        os_threads::reserve("async-mt", workers + 1)?;
+        let runtime = os_threads::build_runtime("async-mt", move || {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(workers)
+                .thread_name("async-mt-worker")
+                .enable_all()
+                .build()
+        })?;
         Spawned::start("async-mt", runtime, config)
     }
 }

@@ -10,6 +10,7 @@
 mod async_blocking;
 mod async_mt;
 mod async_st;
+mod os_threads;
 mod pool;
 pub mod process;
 mod sequential;

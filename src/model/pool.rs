@@ -41,6 +41,8 @@ impl Model for RayonPool {
         }
     }
     fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>> {
+        // rayon would say only "Resource temporarily unavailable": ask for the W threads first.
+        super::os_threads::reserve("pool", config.workers)?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(config.workers)
             .thread_name(|i| format!("pool-{i}"))
