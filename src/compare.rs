@@ -173,6 +173,16 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&str)) -> Outcome {
                     continue;
                 }
             };
+        if plan.workload.kind() == Kind::Io {
+            let sockets = cell
+                .in_flight()
+                .min(cell.batch_sizes().into_iter().max().unwrap_or(0));
+            if let Err(why) = crate::limits::sockets_fit(sockets, crate::limits::open_files()) {
+                out.problems
+                    .push(format!("{}: not run: {why}", model.name()));
+                continue;
+            }
+        }
         let planned = io_ideal(plan, &cell, None);
         if let Some(long) = planned.filter(|i| i.seconds > plan.max_ideal_s) {
             out.skipped.push(format!(

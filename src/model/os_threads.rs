@@ -163,8 +163,14 @@ mod tests {
                 .worker_threads(32)
                 .build()
         });
-        let err = built.err().expect("the limit must stop the build").to_string();
-        assert!(err.contains("the OS refused one of its runtime's threads"), "{err}");
+        let err = built
+            .err()
+            .expect("the limit must stop the build")
+            .to_string();
+        assert!(
+            err.contains("the OS refused one of its runtime's threads"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -174,7 +180,13 @@ mod tests {
         }
         let name = "model::os_threads::tests::build_under_a_thread_limit";
         let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", name, "--ignored", "--test-threads=1", "--nocapture"])
+            .args([
+                "--exact",
+                name,
+                "--ignored",
+                "--test-threads=1",
+                "--nocapture",
+            ])
             .env("CONCUR_FAULT_THREADS", "8")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -193,7 +205,10 @@ mod tests {
             + &String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{text}");
         assert!(text.contains("1 passed"), "{text}");
-        assert!(!text.contains("can't spawn"), "tokio's panic was printed: {text}");
+        assert!(
+            !text.contains("can't spawn"),
+            "tokio's panic was printed: {text}"
+        );
     }
 
     #[test]
