@@ -164,8 +164,7 @@ mod tests {
                 .build()
         });
         let err = built
-            .err()
-            .expect("the limit must stop the build")
+            .expect_err("the limit must stop the build")
             .to_string();
         assert!(
             err.contains("the OS refused one of its runtime's threads"),
