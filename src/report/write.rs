@@ -1,7 +1,9 @@
 //! Files, written so that nothing is ever lost: every file goes to a temporary file in the
 //! same folder and is renamed over the old one once complete (a full disk leaves the old file,
 //! never a truncated one); [`rerender`] reads `results.json`, checks it, and never writes it;
-//! charts an earlier render left behind are removed only after the new page is in place.
+//! charts an earlier render's page showed and the new one does not are removed only after the
+//! new page is in place (any other file in the folder, a `chart-*.svg` of the user's
+//! included, is left alone).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -61,14 +63,25 @@ pub fn rerender(out_dir: &Path) -> Result<PathBuf> {
 /// Draw and write the charts, then the page, then remove charts the page no longer shows.
 fn render_into(results: &Results, out_dir: &Path) -> Result<PathBuf> {
     let rendered = page::render(results, &criterion_href(out_dir))?;
+    let index = out_dir.join("index.html");
+    let shown_before = fs::read_to_string(&index)
+        .map(|old| charts_named_in(&old))
+        .unwrap_or_default();
     let mut written = BTreeSet::new();
     for chart in &rendered.charts {
         write_atomic(&out_dir.join(&chart.file), chart.svg.text.as_bytes())?;
         written.insert(chart.file.clone());
     }
-    let index = out_dir.join("index.html");
     write_atomic(&index, rendered.html.as_bytes())?;
-    remove_stale_charts(out_dir, &written)?;
+    for stale in shown_before.difference(&written) {
+        let path = out_dir.join(stale);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("removing {}", path.display()))
+            }
+            _ => {}
+        }
+    }
     Ok(index)
 }
 
@@ -99,18 +112,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Remove the `chart-*.svg` files of an earlier render that the new page does not show.
-fn remove_stale_charts(out_dir: &Path, keep: &BTreeSet<String>) -> Result<()> {
-    let entries =
-        fs::read_dir(out_dir).with_context(|| format!("listing {}", out_dir.display()))?;
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with("chart-") && name.ends_with(".svg") && !keep.contains(&name) {
-            let path = entry.path();
-            fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
-        }
-    }
-    Ok(())
+/// The `chart-*.svg` files a page links to (names only, no folders).
+fn charts_named_in(page: &str) -> BTreeSet<String> {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || "-_.".contains(c);
+    page.match_indices("chart-")
+        .filter_map(|(at, _)| {
+            let name: String = page[at..].chars().take_while(|&c| is_name(c)).collect();
+            let before = page[..at].chars().next_back();
+            let whole = before.is_none_or(|c| !is_name(c) && c != '/');
+            (whole && name.ends_with(".svg")).then_some(name)
+        })
+        .collect()
 }
 
 /// Criterion's own report, relative to the page: `../target/criterion/report/index.html`
@@ -140,4 +152,14 @@ pub fn default_out_dir() -> PathBuf {
 /// Where criterion keeps its estimates: `target/criterion/` (honours `CARGO_TARGET_DIR`).
 pub fn criterion_dir() -> PathBuf {
     crate::results::target_dir().join("criterion")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_charts_a_page_links_to() {
+        let page = r#"<img src="chart-a-1.svg"><a href="x/chart-b.svg">chart-c.png chart-d.svg"#;
+        let names: Vec<String> = super::charts_named_in(page).into_iter().collect();
+        assert_eq!(names, ["chart-a-1.svg", "chart-d.svg"]);
+    }
 }

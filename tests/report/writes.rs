@@ -28,7 +28,13 @@ fn rerender_reads_results_json_and_leaves_it_byte_identical() {
     // Written by hand in another layout: rerender must not normalise it.
     let compact = serde_json::to_string(&r).expect("json");
     fs::write(&json, &compact).expect("write");
+    // A chart the old page showed and the new one does not is removed; one the page never
+    // showed is somebody else's and stays.
     fs::write(tmp.path().join("chart-gone-workload.svg"), "<svg/>").expect("stale chart");
+    let index = tmp.path().join("index.html");
+    let old_page = fs::read_to_string(&index).expect("read page");
+    fs::write(&index, old_page + r#"<img src="chart-gone-workload.svg">"#).expect("old page");
+    fs::write(tmp.path().join("chart-mine.svg"), "<svg/>").expect("user's chart");
     fs::remove_file(tmp.path().join("chart-primes.svg")).expect("rm");
     let html = fs::read_to_string(report::rerender(tmp.path()).expect("rerender")).expect("read");
     assert_eq!(
@@ -44,6 +50,10 @@ fn rerender_reads_results_json_and_leaves_it_byte_identical() {
         !tmp.path().join("chart-gone-workload.svg").exists(),
         "stale chart removed"
     );
+    assert!(
+        tmp.path().join("chart-mine.svg").is_file(),
+        "a chart the old page never showed is left alone"
+    );
     for f in files(tmp.path()) {
         let name = f
             .file_name()
@@ -51,6 +61,9 @@ fn rerender_reads_results_json_and_leaves_it_byte_identical() {
             .unwrap_or_default()
             .to_string();
         assert!(!name.starts_with('.'), "no temporary file left: {name}");
+        if name == "chart-mine.svg" {
+            continue;
+        }
         let text = fs::read_to_string(&f).expect("read");
         assert!(!text.is_empty(), "{name} is empty");
         if name.ends_with(".svg") {
