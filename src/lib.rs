@@ -28,8 +28,9 @@
 //! - [`report`]: results → SVG charts and an offline HTML page; it only reads recorded data.
 //! - [`session`], [`verify`], [`terminal`]: what the CLI calls: checked options, the matrix
 //!   walk, and the text it prints. [`format`] makes numbers read the same everywhere.
-//! - [`mem`], [`spawn`], [`limits`], [`error`]: peak memory of a run; child processes that die
-//!   with their parent; the open-file limit raised and named; the typed errors callers act on.
+//! - [`mem`], [`spawn`], [`limits`], [`files`], [`error`]: peak memory of a run; child
+//!   processes that die with their parent; the open-file limit raised and named; files written
+//!   whole or not at all; the typed errors callers act on.
 //!
 //! Glossary: a *workload* is made of *tasks*; a *model* executes them; a *cell* is one
 //! (workload, model, parameters) combination; a *run* is one execution of a cell; the *ideal*
@@ -39,6 +40,7 @@ pub mod api_protocol;
 pub mod census;
 pub mod compare;
 pub mod error;
+pub mod files;
 pub mod format;
 pub mod http;
 pub mod ideal;

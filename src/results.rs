@@ -276,7 +276,7 @@ pub fn write_records(
         records: kept,
     };
     let text = serde_json::to_string(&file)?;
-    fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    crate::files::write_atomic(&path, text.as_bytes())?;
     Ok(path)
 }
 
