@@ -31,7 +31,7 @@ impl Model for AsyncMulti {
             shares_memory: true,
             preemptive: false,
             color: "#56b4e9",
-            creates: "one async task per task, plus one per new HTTP connection; its W worker threads are started at setup",
+            creates: "one async task per task, plus one per new HTTP connection; its W worker threads are started at setup, on a thread of their own after W + 1 are asked of the OS and released",
         }
     }
     fn in_flight(&self, config: &ModelConfig, tasks: usize) -> usize {

@@ -37,7 +37,7 @@ impl Model for RayonPool {
             shares_memory: true,
             preemptive: true,
             color: "#0072b2",
-            creates: "nothing per run: its W threads are started at setup and reused",
+            creates: "nothing per run: its W threads are started at setup (after W are asked of the OS and released, so a thread limit is met there) and reused",
         }
     }
     fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>> {
