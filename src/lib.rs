@@ -12,8 +12,8 @@
 //! - [`task`]: a task as plain data, and the dispatch from a task to its kernel or HTTP call.
 //!   Tasks are serialisable so the process model can send them down a pipe.
 //! - [`http`]: the two HTTP clients (a genuinely blocking one, and reqwest for async).
-//! - [`mock`]: the wiremock server IO workloads talk to, as a child process, and its
-//!   calibration (request and connection rates).
+//! - [`mock`]: the mock HTTP server IO workloads talk to (our own, on hyper), as a child
+//!   process, and its calibration (request and connection rates).
 //! - [`model`]: *how* to compute. A model starts once (setup, timed apart), then executes
 //!   batches of tasks, recording a span for each. It declares what it is ([`model::Traits`]:
 //!   how it runs tasks, what it shares, its colour) and never names a workload.

@@ -224,7 +224,7 @@ pub struct Machine {
     pub memory_bytes: Option<u64>,
     pub os: String,
     pub rustc: String,
-    /// Versions of the crates doing the work (tokio, rayon, reqwest, ureq, wiremock, …).
+    /// Versions of the crates doing the work (tokio, rayon, reqwest, ureq, hyper, …).
     pub crates: BTreeMap<String, String>,
 }
 

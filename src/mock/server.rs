@@ -1,90 +1,53 @@
-//! wiremock running in this process ([`MockServer`]), and the responders it mounts: a static
-//! body after a delay, the api's answer (see [`crate::api_protocol`]), or an injected 503.
+//! [`MockServer`]: our own small HTTP/1.1 server (hyper) on 127.0.0.1, serving the routes of
+//! `fixtures/io.json` from one thread with a current-thread runtime, which it owns: dropping
+//! the server stops the thread, closes the socket and every connection, and leaves nothing
+//! behind.
 //!
-//! [`MockServer`] owns the runtime that drives wiremock's admin API; wiremock serves from a
-//! thread of its own. Request recording is off: otherwise every mounted mock keeps a copy of
-//! every request it matched.
+//! Why not wiremock, which this used to be: wiremock keeps a clone of every request a mock
+//! matched, request recording disabled or not, so `concur serve` grew about 4.4 KB a request
+//! and never gave it back (432 MB after 100k requests). A benchmark's server must be able to
+//! serve a long run with flat memory; this one keeps nothing from one request to the next.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::thread::JoinHandle;
 
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, Request, Respond, ResponseTemplate};
+use tokio::sync::oneshot;
 
-use super::fixture::{body, endpoints, Endpoint};
-use crate::api_protocol;
+use super::accept::accept_forever;
+use super::routes::Routes;
 use crate::error::{Error, Result};
 
 /// How the server behaves for a run.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MockSpec {
     /// The base delay before every reply (endpoints multiply it, see `fixtures/io.json`).
-    pub delay: Duration,
-    /// The share of replies (0.0 to 1.0) that are a 503 instead of the real reply.
+    pub delay: std::time::Duration,
+    /// The share of replies (0.0 to 1.0) that are a 503 instead of the real reply: exactly
+    /// ⌊n·p⌋ of each endpoint's first n requests (see `mock::faults`).
     pub fail_rate: f64,
 }
 
 impl MockSpec {
     pub fn new(delay_ms: u64) -> MockSpec {
         MockSpec {
-            delay: Duration::from_millis(delay_ms),
+            delay: std::time::Duration::from_millis(delay_ms),
             fail_rate: 0.0,
         }
     }
 }
 
-/// Fails a share of requests: request i (counted from 0) fails when ⌊(i+1)·p⌋ > ⌊i·p⌋, so
-/// exactly ⌊n·p⌋ of n requests fail, whatever order they arrive in.
-struct Faults {
-    per_million: u64,
-    seen: AtomicU64,
-}
-
-impl Faults {
-    fn next_fails(&self) -> bool {
-        let i = self.seen.fetch_add(1, Ordering::Relaxed);
-        (i + 1) * self.per_million / 1_000_000 > i * self.per_million / 1_000_000
-    }
-}
-
-struct Responder {
-    endpoint: Endpoint,
-    delay: Duration,
-    body: Vec<u8>,
-    faults: Option<Arc<Faults>>,
-}
-
-impl Respond for Responder {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        if self.faults.as_ref().is_some_and(|f| f.next_fails()) {
-            return ResponseTemplate::new(503)
-                .set_body_string("injected failure")
-                .set_delay(self.delay);
-        }
-        if self.endpoint.reply.as_deref() == Some("sum") {
-            return match api_protocol::answer_request(&request.body) {
-                Ok(answered) => ResponseTemplate::new(200)
-                    .set_body_raw(answered.reply_body(), "application/json")
-                    .set_delay(self.delay.mul_f64(api_protocol::jitter(answered.k))),
-                Err(rejection) => ResponseTemplate::new(400).set_body_string(rejection.to_string()),
-            };
-        }
-        ResponseTemplate::new(200)
-            .set_body_bytes(self.body.clone())
-            .set_delay(self.delay)
-    }
-}
-
-/// wiremock running in this process, with its own runtime for the admin API.
+/// The mock server, serving on a thread of its own until dropped.
 pub struct MockServer {
-    runtime: tokio::runtime::Runtime,
-    server: wiremock::MockServer,
-    spec: MockSpec,
+    addr: SocketAddr,
+    routes: Arc<Routes>,
+    /// Sending (or dropping) this stops the serving thread.
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
 }
 
 impl MockServer {
-    /// Start the server on 127.0.0.1 at a random port and mount every endpoint.
+    /// Start the server on 127.0.0.1 at a random port, serving every endpoint.
     pub fn start(spec: MockSpec) -> Result<MockServer> {
         if !(0.0..=1.0).contains(&spec.fail_rate) {
             return Err(Error::InvalidInput(format!(
@@ -92,52 +55,50 @@ impl MockServer {
                 spec.fail_rate
             )));
         }
+        let cannot = |what: &str, e: std::io::Error| Error::Mock(format!("cannot {what}: {e}"));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")
+            .map_err(|e| cannot("listen on 127.0.0.1", e))?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| cannot("make its socket non-blocking", e))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| cannot("read its address", e))?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| Error::Mock(format!("cannot build its runtime: {e}")))?;
-        let server = runtime.block_on(
-            wiremock::MockServer::builder()
-                .disable_request_recording()
-                .start(),
-        );
-        let mock = MockServer {
-            runtime,
-            server,
-            spec,
-        };
-        mock.mount();
-        Ok(mock)
+            .map_err(|e| cannot("build its runtime", e))?;
+        let routes = Arc::new(Routes::new(spec));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let serving = Arc::clone(&routes);
+        let thread = std::thread::Builder::new()
+            .name("concur-mock".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    // Registering the socket needs the runtime: here, not in `start`.
+                    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                        return;
+                    };
+                    tokio::select! {
+                        () = accept_forever(listener, serving) => {}
+                        _ = stopped => {}
+                    }
+                });
+                // The runtime goes here, and every connection's task with it.
+            })
+            .map_err(|e| cannot("start its thread", e))?;
+        Ok(MockServer {
+            addr,
+            routes,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
     }
 
-    fn mount(&self) {
-        let faults = Arc::new(Faults {
-            per_million: (self.spec.fail_rate * 1e6).round() as u64,
-            seen: AtomicU64::new(0),
-        });
-        self.runtime.block_on(async {
-            for endpoint in endpoints() {
-                let responder = Responder {
-                    delay: self.spec.delay.mul_f64(endpoint.delay),
-                    body: body(endpoint.body_bytes),
-                    faults: (endpoint.faults && self.spec.fail_rate > 0.0)
-                        .then(|| Arc::clone(&faults)),
-                    endpoint: endpoint.clone(),
-                };
-                Mock::given(method(endpoint.method.as_str()))
-                    .and(path(endpoint.path.as_str()))
-                    .respond_with(responder)
-                    .mount(&self.server)
-                    .await;
-            }
-        });
-    }
-
-    /// Drop every mounted mock (and whatever it kept) and mount fresh ones: between bench
-    /// groups, so no state carries over from one to the next.
+    /// Every fault counter starts again from request 0: between bench groups and test cases,
+    /// so no count carries over from one to the next. Serving goes on meanwhile.
     pub fn reset(&self) {
-        self.runtime.block_on(self.server.reset());
-        self.mount();
+        self.routes.reset();
     }
 
     /// `concur serve`: print one `URL  METHOD` line per endpoint to `out`, then serve until
@@ -155,23 +116,25 @@ impl MockServer {
 
     /// `http://127.0.0.1:PORT`
     pub fn uri(&self) -> String {
-        self.server.uri()
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fails_exactly_the_share_asked_for() {
-        let faults = Faults {
-            per_million: 250_000,
-            seen: AtomicU64::new(0),
-        };
-        let failed = (0..20).filter(|_| faults.next_fails()).count();
-        assert_eq!(failed, 5);
-    }
+    use crate::api_protocol;
 
     /// POST `body` to the api endpoint; the status and the reply's body.
     fn ask(mock: &MockServer, body: &str) -> (u16, String) {
@@ -205,5 +168,32 @@ mod tests {
         let (status, text) = ask(&mock, "{}");
         assert_eq!(status, 400);
         assert!(text.starts_with("expected {\"question\""), "{text}");
+    }
+
+    #[test]
+    fn unknown_paths_and_methods_are_a_404_and_pages_a_200() {
+        let mock = MockServer::start(MockSpec::new(0)).unwrap();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let status = |response: ureq::http::Response<ureq::Body>| response.status().as_u16();
+        let get = |path: &str| status(agent.get(format!("{}{path}", mock.uri())).call().unwrap());
+        assert_eq!(get("/nowhere"), 404);
+        assert_eq!(get("/api/generate"), 404);
+        assert_eq!(get("/sites/small"), 200);
+        let post = agent
+            .post(format!("{}/sites/small", mock.uri()))
+            .send("x")
+            .unwrap();
+        assert_eq!(status(post), 404);
+    }
+
+    #[test]
+    fn dropping_the_server_stops_its_thread_and_closes_its_socket() {
+        let mock = MockServer::start(MockSpec::new(0)).unwrap();
+        let addr = mock.addr;
+        drop(mock);
+        assert!(std::net::TcpStream::connect(addr).is_err());
     }
 }

@@ -18,7 +18,7 @@ pub const TRACKED_CRATES: &[&str] = &[
     "rayon",
     "reqwest",
     "ureq",
-    "wiremock",
+    "hyper",
     "criterion",
     "plotters",
 ];
