@@ -4,16 +4,14 @@
 //!
 //! A failed cell has no speedup and no efficiency. A time whose interval lies wholly below its
 //! ideal's interval beats physics: it is flagged as an anomaly with its likely reason, and is
-//! never shown as a plain number. [`run`] measures one workload under several models the way
-//! `concur run` does: the baseline first, medians of the same repeats, ideals from them.
+//! never shown as a plain number. `concur run` applies these rules model by model in
+//! [`measure`](crate::measure).
 
 use serde::Serialize;
 
-use crate::census::Census;
 use crate::ideal::{self, Bound, Ideal, ServerRates, Stat};
-use crate::model::{self, Model, ModelConfig, Runs};
-use crate::run::{task_costs, Prepared, RunRecord};
-use crate::workload::{Kind, Params, Workload};
+use crate::model::{self, Model, Runs};
+use crate::run::{Prepared, RunRecord};
 
 /// How far two cells measured minutes apart drift with nothing changed (CPU frequency, a
 /// neighbour's load, cache state): criterion's interval covers the spread *within* one cell's
@@ -89,195 +87,11 @@ fn anomaly_reason(ideal: &Ideal, time: Stat) -> String {
     };
     format!("{by}, beyond both confidence intervals and the {DRIFT_PCT}% drift between runs: {why}")
 }
-
-/// One model's line in `concur run`: its median run and how it compares.
-#[derive(Clone, Debug, Serialize)]
-pub struct Row {
-    pub workload: String,
-    pub model: String,
-    pub runs: Runs,
-    pub kind: Kind,
-    /// W as the model used it.
-    pub workers: usize,
-    /// Tasks the model keeps in flight at once.
-    pub in_flight: usize,
-    pub size: u64,
-    pub tasks: usize,
-    pub repeat: usize,
-    /// Median wall time of the repeats, with the fastest and slowest.
-    pub wall: Option<Stat>,
-    pub setup_s: f64,
-    pub peak_rss_bytes: Option<u64>,
-    /// What the median run created: threads, async tasks, processes, connections.
-    pub census: Census,
-    pub ideal: Option<Ideal>,
-    #[serde(flatten)]
-    pub verdict: Verdict,
-    pub server_rates: Option<ServerRates>,
-    pub ok: bool,
-    pub answer: Option<String>,
-    pub expected: String,
-    pub failed_tasks: usize,
-    pub errors: Vec<String>,
-}
-
-/// Everything `concur run` needs to compare models on one workload.
-pub struct Plan<'a> {
-    pub workload: &'static dyn Workload,
-    pub params: Params,
-    /// The models to run; the baseline is run first whatever the order.
-    pub models: Vec<&'static dyn Model>,
-    pub config: &'a ModelConfig,
-    pub repeat: usize,
-    /// The server's measured rates, for IO ideals (`None`: not calibrated).
-    pub rates: Option<ServerRates>,
-    /// False when the server's delay is not known (`--server`): no IO ideal then.
-    pub delay_known: bool,
-    /// Cells whose ideal is longer than this are skipped, not run.
-    pub max_ideal_s: f64,
-}
-
-/// What a comparison produced: rows, and the models that were skipped or could not start.
-#[derive(Default)]
-pub struct Outcome {
-    pub rows: Vec<Row>,
-    pub skipped: Vec<String>,
-    pub problems: Vec<String>,
-}
-
 /// The baseline model first, then the others in the order given.
 pub fn baseline_first(mut models: Vec<&'static dyn Model>) -> Vec<&'static dyn Model> {
     models.sort_by_key(|m| m.traits().runs != Runs::InTurn);
     models
 }
-
-/// Run every model of `plan` `repeat` times and compare them. `progress` hears which cell runs.
-pub fn run(plan: &Plan, mut progress: impl FnMut(&str)) -> Outcome {
-    let mut out = Outcome::default();
-    // (median record, its wall-time statistic) of the baseline, once it has run correctly.
-    let mut baseline: Option<(RunRecord, Stat)> = None;
-    let models = baseline_first(plan.models.clone());
-    for (i, model) in models.iter().enumerate() {
-        progress(&format!(
-            "{} × {} ({}/{})",
-            plan.workload.name(),
-            model.name(),
-            i + 1,
-            models.len()
-        ));
-        let mut cell =
-            match Prepared::start(plan.workload, *model, plan.params.clone(), plan.config) {
-                Ok(cell) => cell,
-                Err(e) => {
-                    out.problems.push(format!("{}: {e}", model.name()));
-                    continue;
-                }
-            };
-        if plan.workload.kind() == Kind::Io {
-            let sockets = cell
-                .in_flight()
-                .min(cell.batch_sizes().into_iter().max().unwrap_or(0));
-            if let Err(why) = crate::limits::sockets_fit(sockets, crate::limits::open_files()) {
-                out.problems
-                    .push(format!("{}: not run: {why}", model.name()));
-                continue;
-            }
-        }
-        let planned = io_ideal(plan, &cell, None);
-        if let Some(long) = planned.filter(|i| i.seconds > plan.max_ideal_s) {
-            out.skipped.push(format!(
-                "{}: skipped, it would take at least {} ({} tasks, {} in flight); choose models with --models",
-                model.name(),
-                crate::format::time(long.seconds),
-                cell.tasks().len(),
-                cell.in_flight(),
-            ));
-            continue;
-        }
-        let records: Vec<RunRecord> = (0..plan.repeat.max(1)).map(|_| cell.run()).collect();
-        let walls: Vec<f64> = records.iter().map(|r| r.wall_s).collect();
-        let wall = Stat::of_repeats(&walls);
-        let Some(mut median) = median(&records).cloned() else {
-            continue;
-        };
-        // One failed repeat fails the row: its time may be fast because it failed.
-        let failed = records.iter().filter(|r| !r.ok).count();
-        if failed > 0 {
-            median.ok = false;
-            // "k of n repeats failed" only when some passed; the errors say the rest.
-            let mut errors = Vec::new();
-            if failed < records.len() {
-                errors.push(format!("{failed} of {} repeats failed", records.len()));
-            }
-            for r in &records {
-                for e in &r.errors {
-                    if !errors.contains(e) {
-                        errors.push(e.clone());
-                    }
-                }
-            }
-            median.errors = errors;
-            median.failed_tasks = records.iter().map(|r| r.failed_tasks).max().unwrap_or(0);
-        }
-        if model.traits().runs == Runs::InTurn && median.ok && baseline.is_none() {
-            if let Some(stat) = wall {
-                baseline = Some((median.clone(), stat));
-            }
-        }
-        let ideal = match plan.workload.kind() {
-            Kind::Io => io_ideal(plan, &cell, Some(median.census.connections)),
-            Kind::Cpu => baseline.as_ref().map(|(b, stat)| {
-                let cores = crate::run::cores();
-                ideal::cpu(
-                    &task_costs(b),
-                    *stat,
-                    cpu_lanes(&cell),
-                    cores,
-                    &cell.batch_sizes(),
-                )
-            }),
-        };
-        let verdict = judge(
-            median.ok,
-            wall,
-            baseline.as_ref().map(|b| b.1),
-            ideal.as_ref(),
-        );
-        out.rows.push(Row {
-            workload: median.workload.clone(),
-            model: median.model.clone(),
-            runs: model.traits().runs,
-            kind: median.kind,
-            workers: median.workers,
-            in_flight: cell.in_flight(),
-            size: median.size,
-            tasks: median.tasks,
-            repeat: records.len(),
-            wall,
-            setup_s: median.setup_s,
-            peak_rss_bytes: median.peak_rss_bytes,
-            census: median.census,
-            ideal,
-            verdict,
-            server_rates: plan.rates,
-            ok: median.ok,
-            answer: median.answer.clone(),
-            expected: median.expected.clone(),
-            failed_tasks: median.failed_tasks,
-            errors: median.errors.clone(),
-        });
-    }
-    out
-}
-
-/// The IO ideal of a started cell in `concur run`, if the server's delay is known.
-fn io_ideal(plan: &Plan, cell: &Prepared, connections: Option<u64>) -> Option<Ideal> {
-    if plan.workload.kind() != Kind::Io || !plan.delay_known {
-        return None;
-    }
-    cell_io_ideal(cell, plan.rates, connections)
-}
-
 /// How many threads compute at once in a CPU cell: its W, capped by what it keeps in flight
 /// (`--concurrency`). More than the cores, and the OS time-slices them (see `ideal::cpu`).
 pub fn cpu_lanes(cell: &Prepared) -> usize {

@@ -25,6 +25,17 @@ pub fn time(s: f64) -> String {
     format!("{} {unit}", sig3(s * factor))
 }
 
+/// A duration that may be long, for estimates: `45.0 s`, `17 min`, `2.3 h`.
+pub fn duration(s: f64) -> String {
+    if s.is_finite() && s >= 3600.0 {
+        format!("{} h", sig3(s / 3600.0))
+    } else if s.is_finite() && s >= 60.0 {
+        format!("{:.0} min", s / 60.0)
+    } else {
+        time(s)
+    }
+}
+
 /// Three significant digits, no exponent: `1.23`, `45.6`, `789`, `1234`.
 pub fn sig3(v: f64) -> String {
     // Decide the decimals on the value as it will be rounded: 99.99 reads `100`, not `100.0`.
@@ -141,6 +152,9 @@ mod tests {
         assert_eq!(time(0.09999), "100 ms");
         assert_eq!(time(0.99999), "1.00 s");
         assert_eq!(sig3(9.999), "10.0");
+        assert_eq!(duration(45.0), "45.0 s");
+        assert_eq!(duration(1020.0), "17 min");
+        assert_eq!(duration(8280.0), "2.30 h");
     }
 
     #[test]

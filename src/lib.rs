@@ -22,15 +22,20 @@
 //! - [`ideal`]: the best time a cell allows (a [`schedule`] of measured task costs, or the
 //!   server's delays and rates), from the same statistic as the measurement.
 //! - [`compare`]: the baseline (by declaration), speedups, efficiencies and anomalies, for
-//!   `concur run`, the benches and the report alike.
+//!   `concur run`, the benches and the report alike. [`measure`] applies them model by model
+//!   for `concur run`, handing out each row as it finishes.
+//! - [`estimate`]: how long a run would take, from a timed sample, said before it starts.
 //! - [`identity`]: a cell's typed identity (workload, comparison, model, varied parameter).
 //! - [`results`]: what benches record and the report reads (schema-checked).
 //! - [`report`]: results → SVG charts and an offline HTML page; it only reads recorded data.
 //! - [`session`], [`verify`], [`terminal`]: what the CLI calls: checked options, the matrix
 //!   walk, and the text it prints. [`format`] makes numbers read the same everywhere.
-//! - [`mem`], [`spawn`], [`limits`], [`files`], [`error`]: peak memory of a run; child
-//!   processes that die with their parent; the open-file limit raised and named; files written
-//!   whole or not at all; the typed errors callers act on.
+//! - [`remote`]: the server's URL checked and the server probed before a run, and asked
+//!   again when a model cannot connect.
+//! - [`mem`], [`spawn`], [`limits`], [`interrupt`], [`files`], [`error`]: peak memory of a
+//!   run; child processes that die with their parent; the open-file limit raised and named;
+//!   Ctrl-C and SIGTERM stopping the children and keeping what finished; files written whole
+//!   or not at all; the typed errors callers act on.
 //!
 //! Glossary: a *workload* is made of *tasks*; a *model* executes them; a *cell* is one
 //! (workload, model, parameters) combination; a *run* is one execution of a cell; the *ideal*
@@ -40,16 +45,20 @@ pub mod api_protocol;
 pub mod census;
 pub mod compare;
 pub mod error;
+pub mod estimate;
 pub mod files;
 pub mod format;
 pub mod http;
 pub mod ideal;
 pub mod identity;
+pub mod interrupt;
 pub mod kernel;
 pub mod limits;
+pub mod measure;
 pub mod mem;
 pub mod mock;
 pub mod model;
+pub mod remote;
 pub mod report;
 pub mod results;
 pub mod run;

@@ -118,10 +118,14 @@ impl Prepared {
         let workers = model.workers(&config, n);
         let in_flight = model.in_flight(&config, n);
         let tasks: Arc<[Task]> = plan.tasks.into();
-        let batches = match config.batch {
-            Some(b) if b < n => tasks.chunks(b.max(1)).map(Arc::from).collect(),
-            _ => vec![Arc::clone(&tasks)],
-        };
+        let mut start = 0;
+        let batches = batch_sizes(n, config.batch)
+            .into_iter()
+            .map(|len| {
+                start += len;
+                Arc::from(&tasks[start - len..start])
+            })
+            .collect();
         let began = Instant::now();
         let executor = model.start(&config)?;
         let setup = began.elapsed();
@@ -279,6 +283,18 @@ impl Prepared {
     /// How many tasks each `--batch` holds, in order (one batch of all without it).
     pub fn batch_sizes(&self) -> Vec<usize> {
         self.batches.iter().map(|b| b.len()).collect()
+    }
+}
+
+/// How `--batch` cuts `tasks` tasks: batches of `batch` in order, the last one shorter (one
+/// batch of all without it).
+pub fn batch_sizes(tasks: usize, batch: Option<usize>) -> Vec<usize> {
+    match batch {
+        Some(b) if b < tasks => {
+            let b = b.max(1);
+            (0..tasks).step_by(b).map(|i| b.min(tasks - i)).collect()
+        }
+        _ => vec![tasks],
     }
 }
 

@@ -27,6 +27,11 @@ pub struct Schedule {
 /// runs out falls back to the proven lower bound.
 pub const SEARCH_BUDGET: u64 = 200_000;
 
+/// The most tasks the search takes on: it recurses once per task, and 100 000 tasks
+/// (`primes --size 100000`) overflowed the stack. More tasks get the proven lower bound (LPT
+/// is usually within a hair of it there anyway).
+pub const MAX_SEARCH_TASKS: usize = 1_000;
+
 /// The shortest time `lanes` lanes can finish tasks of `costs` seconds in, a task never split.
 pub fn schedule(costs: &[f64], lanes: usize) -> Schedule {
     let lanes = lanes.max(1);
@@ -40,6 +45,12 @@ pub fn schedule(costs: &[f64], lanes: usize) -> Schedule {
     let lpt = lpt(&sorted, lanes);
     if lpt <= lower * (1.0 + 1e-9) {
         return exact(lpt);
+    }
+    if sorted.len() > MAX_SEARCH_TASKS {
+        return Schedule {
+            seconds: lower,
+            method: Method::LowerBound,
+        };
     }
     let mut best = lpt;
     let mut load = vec![0.0; lanes];
@@ -195,6 +206,13 @@ mod tests {
         let total: f64 = costs.iter().sum();
         assert!(s.seconds >= total / 3.0 - 1e-9);
         assert!(s.seconds <= lpt(&sorted_desc(&costs), 3) + 1e-9);
+    }
+
+    #[test]
+    fn a_hundred_thousand_tasks_do_not_overflow_the_stack() {
+        let costs: Vec<f64> = (0..100_000).map(|i| 1.0 + (i % 6) as f64 * 0.1).collect();
+        let s = schedule(&costs, 2);
+        assert!(s.seconds >= costs.iter().sum::<f64>() / 2.0 - 1e-6, "{s:?}");
     }
 
     fn sorted_desc(costs: &[f64]) -> Vec<f64> {

@@ -1,19 +1,24 @@
 //! A `concur run` session: the user's options checked against their limits, the models
-//! chosen (the baseline added by what it is), the mock server started (or somebody else's
-//! reached) and calibrated, ready to hand to [`compare::run`](crate::compare::run).
+//! chosen (the baseline added by what it is), the open-file limit checked against what the
+//! run will hold open, the mock server started (or somebody else's checked and reached) and
+//! calibrated, and the run's duration estimated (refused past [`estimate::MAX_RUN_S`] without
+//! `--long`), ready to hand to [`measure::run`](crate::measure::run).
 //!
 //! The CLI only fills [`RunOptions`] from its arguments; every rule about what a value may be
 //! lives here, so a bad value gets the same one-line error wherever it comes from.
 
 use std::time::Duration;
 
-use crate::compare::{self, Plan};
+use crate::compare;
 pub use crate::error::check_range;
 use crate::error::{Error, Result};
+use crate::estimate::{self, Shape};
 use crate::ideal::ServerRates;
+use crate::measure::Plan;
 use crate::mock::{self, MockSpec, Server};
-use crate::model::{self, Model, ModelConfig};
+use crate::model::{self, Model, ModelConfig, Runs};
 use crate::workload::{self, IoParams, Kind, Params, Workload};
+use crate::{limits, remote};
 
 /// The most runs per model.
 pub const MAX_REPEAT: u64 = 1000;
@@ -26,6 +31,8 @@ pub const MAX_TIMEOUT_MS: u64 = 600_000;
 pub const MAX_IDEAL_S: f64 = 60.0;
 /// Requests per calibration round of the mock server.
 pub const CALIBRATION_REQUESTS: usize = 2_000;
+/// A run estimated to take longer than this says so in its header.
+pub const SAY_ESTIMATE_S: f64 = 10.0;
 
 /// What the user asked `concur run` for, before any check.
 #[derive(Clone, Debug, Default)]
@@ -43,6 +50,8 @@ pub struct RunOptions {
     pub batch: Option<u64>,
     /// Somebody else's server instead of our own mock.
     pub server: Option<String>,
+    /// Run even if the estimate says it takes longer than [`estimate::MAX_RUN_S`].
+    pub long: bool,
 }
 
 /// A checked, ready comparison; the server (if any) stops when this is dropped.
@@ -102,7 +111,8 @@ pub fn calibrate(base_url: &str) -> Result<ServerRates> {
 }
 
 impl Session {
-    /// Check `opts`, start (or reach) the server for an IO workload and calibrate it.
+    /// Check `opts`, start (or reach) the server for an IO workload, estimate the run and
+    /// calibrate the server.
     pub fn new(opts: &RunOptions) -> Result<Session> {
         let workload = workload::by_name(&opts.workload)?;
         let mut params = workload.params(opts.size)?;
@@ -139,6 +149,8 @@ impl Session {
                     workload.name()
                 )));
             }
+            session.check_open_files()?;
+            session.estimate(opts.long)?;
             return Ok(session);
         }
         let delay_ms = check_range(
@@ -154,19 +166,26 @@ impl Session {
             MAX_TIMEOUT_MS,
         )?;
         let fail_rate = check_fail_rate(opts.fail_rate.unwrap_or(0.0))?;
-        if opts.server.is_some() {
-            let ours = [
-                ("--delay-ms", opts.delay_ms.is_some()),
-                ("--fail-rate", opts.fail_rate.is_some()),
-            ];
-            if let Some((flag, _)) = ours.iter().find(|(_, given)| *given) {
-                return Err(Error::InvalidInput(format!(
-                    "{flag} sets up concur's own mock server; with --server the server is yours"
-                )));
+        let external = match &opts.server {
+            Some(url) => {
+                let ours = [
+                    ("--delay-ms", opts.delay_ms.is_some()),
+                    ("--fail-rate", opts.fail_rate.is_some()),
+                ];
+                if let Some((flag, _)) = ours.iter().find(|(_, given)| *given) {
+                    return Err(Error::InvalidInput(format!(
+                        "{flag} sets up concur's own mock server; with --server the server is yours"
+                    )));
+                }
+                Some(remote::parse(url)?)
             }
-        }
-        let server = match &opts.server {
-            Some(url) => Server::external(url)?,
+            None => None,
+        };
+        let server = match &external {
+            Some(url) => {
+                remote::probe(url)?;
+                Server::external(&url.base)?
+            }
             None => {
                 let exe = std::env::current_exe()
                     .map_err(|e| Error::Mock(format!("cannot find this program: {e}")))?;
@@ -179,18 +198,6 @@ impl Session {
                 )?
             }
         };
-        // Our own server is calibrated; somebody else's may not have /ping, and its delay is
-        // whatever it is, not what --delay-ms says: no ideal rather than a wrong one.
-        if opts.server.is_none() {
-            match calibrate(server.uri()) {
-                Ok(rates) => session.rates = Some(rates),
-                Err(e) => session.notes.push(format!(
-                    "the mock server could not be calibrated ({e}): IO ideals ignore its rates"
-                )),
-            }
-        } else {
-            session.delay_known = false;
-        }
         params.io = Some(IoParams {
             base_url: server.uri().to_string(),
             delay_ms,
@@ -198,7 +205,92 @@ impl Session {
         });
         session.params = params;
         session._server = Some(server);
+        session.check_open_files()?;
+        // Somebody else's server: its delay is whatever it is, not what --delay-ms says, and
+        // it may not have /ping: no ideal, no estimate and no calibration rather than wrong ones.
+        if external.is_some() {
+            session.delay_known = false;
+            return Ok(session);
+        }
+        session.estimate(opts.long)?;
+        match calibrate(
+            session
+                .params
+                .io
+                .as_ref()
+                .map_or("", |io| io.base_url.as_str()),
+        ) {
+            Ok(rates) => session.rates = Some(rates),
+            Err(e) => session.notes.push(format!(
+                "the mock server could not be calibrated ({e}): IO ideals ignore its rates"
+            )),
+        }
         Ok(session)
+    }
+
+    /// Refuse a run whose estimate is over [`estimate::MAX_RUN_S`] unless `long`; note a long
+    /// one in the header. With `long` nothing is sampled.
+    fn estimate(&mut self, long: bool) -> Result<()> {
+        if long {
+            return Ok(());
+        }
+        let plan = self.workload.plan(&self.params)?;
+        let guess = estimate::estimate(&Shape {
+            tasks: &plan.tasks,
+            floors: &plan.floors_s,
+            models: &self.models,
+            config: &self.config,
+            repeat: self.repeat,
+            max_ideal_s: MAX_IDEAL_S,
+            cores: crate::run::cores(),
+        })?;
+        guess.check(long)?;
+        if guess.seconds > SAY_ESTIMATE_S {
+            self.notes.push(format!(
+                "this run should take about {}",
+                crate::format::duration(guess.seconds)
+            ));
+        }
+        Ok(())
+    }
+
+    /// Refuse a run that needs more open files than the limit allows: every request in flight
+    /// holds a socket (here, and in the server, which has the same limit), every worker
+    /// process two pipes. Names the model that needs the most.
+    fn check_open_files(&self) -> Result<()> {
+        let tasks = self.workload.plan(&self.params)?.tasks.len();
+        let io = self.workload.kind() == Kind::Io;
+        let worst = self.models.iter().map(|m| {
+            let in_flight = m.in_flight(&self.config, tasks);
+            let sockets = match io {
+                true => in_flight.min(self.config.batch.unwrap_or(tasks)),
+                false => 0,
+            };
+            let pipes = match m.traits().runs {
+                Runs::Processes => 2 * m.workers(&self.config, tasks),
+                _ => 0,
+            };
+            let what = if sockets >= pipes {
+                format!("{sockets} requests in flight, each a socket here and in the server")
+            } else {
+                format!("{} worker processes, two pipes each", pipes / 2)
+            };
+            // Without a server (CPU work) only this process's own files are held besides.
+            let reserve = if io {
+                limits::RESERVE_FILES
+            } else {
+                limits::RESERVE_FILES / 2
+            };
+            (sockets.max(pipes) as u64 + reserve, m.name(), what)
+        });
+        match worst.max_by_key(|(needed, _, _)| *needed) {
+            Some((needed, model, why)) => limits::check_open_files(
+                needed,
+                &format!("{} × {model}", self.workload.name()),
+                &why,
+            ),
+            None => Ok(()),
+        }
     }
 
     /// The comparison to run.

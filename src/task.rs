@@ -30,6 +30,9 @@ pub enum Task {
     },
 }
 
+/// The largest prime below 10¹²: a primality sample of about 500 000 trial divisions.
+const SAMPLE_PRIME: u64 = 999_999_999_989;
+
 /// What one task returns. u128 travels as a decimal string so any JSON reader keeps it exact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -84,6 +87,34 @@ impl Task {
     /// True for tasks that wait on the network.
     pub fn is_io(&self) -> bool {
         matches!(self, Task::Get { .. } | Task::Post { .. })
+    }
+
+    /// How much computing the task is, in its kernel's loop steps: what its time grows with
+    /// (trial divisions for a prime, elements of a sum). At most, for primality: a composite
+    /// stops at its smallest factor. Zero for IO tasks, whose time is the server's.
+    pub fn work(&self) -> f64 {
+        match *self {
+            Task::IsPrime { n } => (n.isqrt() / 2) as f64,
+            Task::SumSquares { start, end } => end.saturating_sub(start) as f64,
+            Task::SumTo { n } => n as f64 + 1.0,
+            Task::Get { .. } | Task::Post { .. } => 0.0,
+        }
+    }
+
+    /// A task of the same kind running the same kernel for at most about `max_work` steps,
+    /// so timing it says what a step of this task costs (see [`crate::estimate`]).
+    pub fn sample(&self, max_work: u64) -> Task {
+        match *self {
+            Task::IsPrime { .. } if self.work() > max_work as f64 => {
+                Task::IsPrime { n: SAMPLE_PRIME }
+            }
+            Task::SumSquares { start, end } => Task::SumSquares {
+                start,
+                end: end.min(start.saturating_add(max_work)),
+            },
+            Task::SumTo { n } => Task::SumTo { n: n.min(max_work) },
+            _ => self.clone(),
+        }
     }
 
     /// The CPU kernels.
@@ -157,5 +188,19 @@ mod tests {
         let line = serde_json::to_string(&big).unwrap();
         assert!(line.contains("\"333333328333333350000000\""), "{line}");
         assert_eq!(serde_json::from_str::<Output>(&line).unwrap(), big);
+    }
+
+    #[test]
+    fn a_sample_is_the_same_kernel_on_less_work() {
+        let prime = Task::IsPrime { n: 112272535095293 };
+        let sample = prime.sample(1_000_000);
+        assert!(sample.work() <= 1_000_000.0 && sample.work() > 0.0);
+        assert_eq!(sample.compute(), Ok(Output::Bool(true)));
+        let sum = Task::SumSquares {
+            start: 10,
+            end: 1e9 as u64,
+        };
+        assert_eq!(sum.sample(100).work(), 100.0);
+        assert_eq!(Task::SumTo { n: 5 }.sample(100), Task::SumTo { n: 5 });
     }
 }

@@ -1,10 +1,12 @@
 //! How `concur list` and `concur run` read in a terminal: the listing and the comparison
-//! table, with times, bytes and efficiencies formatted exactly as on the page.
+//! table, with times, bytes and efficiencies formatted exactly as on the page. The table's
+//! columns have fixed widths, so its [`header`] is printed before any model runs and each
+//! [`row`] the moment its model finishes.
 
 use std::fmt::Write;
 
-use crate::compare::Row;
 use crate::format::{bytes, efficiency, ratio, time};
+use crate::measure::Row;
 use crate::session::Session;
 
 /// Every workload and model, one line each.
@@ -36,10 +38,13 @@ pub fn listing() -> String {
     out
 }
 
-/// The comparison as a table: one line per model, its errors and any anomaly under it.
-pub fn table(session: &Session, rows: &[Row]) -> String {
+/// The table's title, the session's notes and the column names, before any model runs.
+pub fn header(session: &Session) -> String {
     let mut out = String::new();
-    let tasks = rows.first().map_or(0, |r| r.tasks);
+    let tasks = session
+        .workload
+        .plan(&session.params)
+        .map_or(0, |p| p.tasks.len());
     let _ = write!(
         out,
         "{} ({}, size {}, {tasks} tasks) on {} cores, median of {}",
@@ -87,41 +92,54 @@ pub fn table(session: &Session, rows: &[Row]) -> String {
         "peak RSS",
         "created: thr/task/proc/conn"
     );
-    for r in rows {
-        let c = r.census;
-        let bound = r.ideal.map_or("-".into(), |i| i.binds());
-        let v = &r.verdict;
-        let _ = writeln!(
-            out,
-            "{:<15} {:>5} {:>10} {:>10} {:>24} {:>8} {:>7} {:>6} {:>9} {:>9}  {:<22} {}",
-            r.model,
-            r.workers,
-            r.wall.map_or("-".into(), |w| time(w.mean_s)),
-            r.ideal.map_or("-".into(), |i| time(i.seconds)),
-            bound,
-            v.speedup.map_or("-".into(), |x| match v.anomaly {
-                Some(_) => format!("⚠ {}", ratio(x)),
-                None => ratio(x),
-            }),
-            v.ideal_speedup.map_or("-".into(), ratio),
-            v.efficiency
-                .map_or("-".into(), |e| efficiency(e, v.anomaly.is_some())),
-            time(r.setup_s),
-            r.peak_rss_bytes.map_or("-".into(), bytes),
-            format!(
-                "{}/{}/{}/{}",
-                c.threads, c.tasks, c.processes, c.connections
-            ),
-            answer(r),
-        );
-        for error in &r.errors {
-            let _ = writeln!(out, "{:<15} ! {error}", "");
-        }
-        if let Some(a) = &v.anomaly {
-            let _ = writeln!(out, "{:<15} ⚠ {a}", "");
-        }
+    out
+}
+
+/// One model's line of the table, with its errors and any anomaly under it.
+pub fn row(r: &Row) -> String {
+    let mut out = String::new();
+    let c = r.census;
+    let bound = r.ideal.map_or("-".into(), |i| i.binds());
+    let v = &r.verdict;
+    let _ = writeln!(
+        out,
+        "{:<15} {:>5} {:>10} {:>10} {:>24} {:>8} {:>7} {:>6} {:>9} {:>9}  {:<22} {}",
+        r.model,
+        r.workers,
+        r.wall.map_or("-".into(), |w| time(w.mean_s)),
+        r.ideal.map_or("-".into(), |i| time(i.seconds)),
+        bound,
+        v.speedup.map_or("-".into(), |x| match v.anomaly {
+            Some(_) => format!("⚠ {}", ratio(x)),
+            None => ratio(x),
+        }),
+        v.ideal_speedup.map_or("-".into(), ratio),
+        v.efficiency
+            .map_or("-".into(), |e| efficiency(e, v.anomaly.is_some())),
+        time(r.setup_s),
+        r.peak_rss_bytes.map_or("-".into(), bytes),
+        format!(
+            "{}/{}/{}/{}",
+            c.threads, c.tasks, c.processes, c.connections
+        ),
+        answer(r),
+    );
+    for error in &r.errors {
+        let _ = writeln!(out, "{:<15} ! {error}", "");
+    }
+    if let Some(a) = &v.anomaly {
+        let _ = writeln!(out, "{:<15} ⚠ {a}", "");
     }
     out
+}
+
+/// The workloads' names, for a message that asks for one: `primes, sum-squares, …`.
+pub fn workload_names() -> String {
+    crate::workload::all()
+        .iter()
+        .map(|w| w.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn answer(r: &Row) -> String {

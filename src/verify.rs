@@ -2,6 +2,7 @@
 //! `concur verify` prints it; `tests/matrix.rs` asserts on every record it yields. One walk,
 //! so the command and the test can never disagree about what "the matrix" is.
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use crate::model::{self, Model, ModelConfig};
@@ -53,13 +54,14 @@ pub fn failure(r: &RunRecord) -> String {
 }
 
 /// Run every workload × model × `workers` once at the workload's small size, IO against the
-/// server at `base_url` (whose delay is `delay_ms`), and hand each result to `each`.
+/// server at `base_url` (whose delay is `delay_ms`), and hand each result to `each`, which
+/// may stop the walk (e.g. when nobody reads the output any more).
 pub fn walk(
     workers: &[usize],
     base_url: &str,
     delay_ms: u64,
     worker_exe: Option<PathBuf>,
-    mut each: impl FnMut(Checked),
+    mut each: impl FnMut(Checked) -> ControlFlow<()>,
 ) {
     for workload in workload::all() {
         let params = workload.params(Some(workload.sizes().small)).map(|mut p| {
@@ -84,12 +86,15 @@ pub fn walk(
                         .map_err(|e| e.to_string()),
                     Err(e) => Err(format!("its small size is not valid: {e}")),
                 };
-                each(Checked {
+                let checked = Checked {
                     workload,
                     model,
                     workers: w,
                     outcome,
-                });
+                };
+                if each(checked).is_break() {
+                    return;
+                }
             }
         }
     }

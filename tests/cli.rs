@@ -1,6 +1,15 @@
-//! The command line: listings, JSON output, and one clear error line for every bad input.
+//! The command line: listings, JSON output, one clear error line for every bad input, rows
+//! printed as each model finishes, an interrupted run that keeps them and leaves no child, and
+//! a closed stdout that ends every command quietly.
 
-use std::process::{Command, Output};
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use support::{children_of, eventually, finish, CONCUR};
 
 fn concur(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_concur"))
@@ -153,4 +162,119 @@ fn verify_checks_the_whole_matrix() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("ok    uneven × process"), "{text}");
     assert!(text.contains("every cell gave the known answer"));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_interrupted_run_keeps_its_finished_rows_and_leaves_no_child() {
+    // sequential then process (one worker), 4 requests of 300 ms twice each: the first row
+    // comes after about 2.4 s and the worker runs as long again, so the signal lands mid-run.
+    let args = [
+        "run",
+        "sites",
+        "--size",
+        "4",
+        "--delay-ms",
+        "300",
+        "--repeat",
+        "2",
+        "--models",
+        "sequential,process",
+        "--workers",
+        "1",
+    ];
+    for (signal, code, name, json) in [
+        (libc::SIGINT, 130, "SIGINT", false),
+        (libc::SIGTERM, 143, "SIGTERM", true),
+    ] {
+        let mut child = Command::new(CONCUR)
+            .args(args)
+            .args(json.then_some("--json"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start concur");
+        let pid = child.id();
+        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let is_row = |l: &str| l.starts_with("sequential") || l.contains(r#""model":"sequential""#);
+        let mut printed = Vec::new();
+        while !printed.last().is_some_and(|l: &String| is_row(l)) {
+            let line = rx.recv_timeout(Duration::from_secs(120));
+            printed.push(line.unwrap_or_else(|_| panic!("{name}: no sequential row: {printed:?}")));
+        }
+        // The server and the process model's worker are running: stop them all by signal.
+        assert!(
+            eventually(Duration::from_secs(30), || children_of(pid).len() >= 2),
+            "{name}: no worker started"
+        );
+        let children = children_of(pid);
+        // SAFETY: a signal to the child this test started.
+        assert_eq!(unsafe { libc::kill(pid as i32, signal) }, 0);
+        let done = finish(child, Duration::from_secs(30), name);
+        printed.extend(rx.try_iter());
+        assert_eq!(done.status.code(), Some(code), "{name}: {}", done.stderr);
+        let errors: Vec<&str> = done
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("Error:"))
+            .collect();
+        assert_eq!(errors.len(), 1, "{name}: {}", done.stderr);
+        assert!(
+            errors[0].starts_with(&format!("Error: interrupted by {name}")),
+            "{errors:?}"
+        );
+        assert!(!done.stderr.contains("panicked"), "{}", done.stderr);
+        assert!(printed.iter().any(|l| is_row(l)), "{name}: {printed:?}");
+        if json {
+            for line in &printed {
+                serde_json::from_str::<serde_json::Value>(line).expect("whole JSON rows");
+            }
+        }
+        for c in children {
+            assert!(
+                eventually(Duration::from_secs(5), || !std::path::Path::new(&format!(
+                    "/proc/{c}"
+                ))
+                .exists()),
+                "{name}: child {c} of concur outlived it"
+            );
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_ends_every_printing_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/reports/sample/results.json");
+    std::fs::copy(sample, dir.path().join("results.json")).unwrap();
+    let report_dir = dir.path().to_str().unwrap();
+    let commands: &[&[&str]] = &[
+        &["list"],
+        &["run", "primes", "--size", "3", "--repeat", "1"],
+        &["run", "primes", "--size", "3", "--repeat", "1", "--json"],
+        &["verify", "--workers", "1"],
+        &["serve", "--delay-ms", "0"],
+        &["report", "--dir", report_dir],
+    ];
+    for args in commands {
+        // A pipe whose reader is gone before concur starts: its first write fails.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let child = Command::new(CONCUR)
+            .args(*args)
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let done = finish(child, Duration::from_secs(120), &format!("{args:?}"));
+        assert_eq!(done.status.code(), Some(141), "{args:?}: {}", done.stderr);
+        assert_eq!(done.stderr, "", "{args:?}");
+    }
 }

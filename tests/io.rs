@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+use concur::measure;
 use concur::mock::{MockServer, MockSpec};
 use concur::model::{self, ModelConfig};
 use concur::run::{Prepared, RunRecord};
@@ -114,8 +115,8 @@ fn replies_slower_than_the_timeout_fail_every_request() {
     }
 }
 
-#[test]
-fn a_server_that_is_gone_fails_every_request_with_connection_refused() {
+/// The URL of a server that was there and is gone.
+fn gone_server() -> String {
     let uri = {
         let server = MockServer::start(MockSpec::new(0)).unwrap();
         server.uri()
@@ -125,6 +126,12 @@ fn a_server_that_is_gone_fails_every_request_with_connection_refused() {
     while std::net::TcpStream::connect(&addr).is_ok() && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+    uri
+}
+
+#[test]
+fn a_server_that_is_gone_fails_every_request_with_connection_refused() {
+    let uri = gone_server();
     let p = params("sites", 4, &uri, 0, 5_000);
     for m in model::all() {
         let r = run("sites", m.name(), &p, &config(2));
@@ -132,6 +139,39 @@ fn a_server_that_is_gone_fails_every_request_with_connection_refused() {
         assert_eq!(r.failed_tasks, 4, "{}", m.name());
         assert_eq!(r.errors, ["4 × connection refused"], "{}", m.name());
     }
+}
+
+#[test]
+fn a_server_that_stops_answering_is_named_once_and_ends_the_comparison() {
+    let uri = gone_server();
+    let config = config(2);
+    let plan = measure::Plan {
+        workload: workload::by_name("sites").unwrap(),
+        params: params("sites", 4, &uri, 0, 5_000),
+        models: model::all(),
+        config: &config,
+        repeat: 1,
+        rates: None,
+        delay_known: true,
+        max_ideal_s: 60.0,
+    };
+    let mut rows = 0;
+    let outcome = measure::run(&plan, |event| {
+        if let measure::Event::Row(_) = event {
+            rows += 1;
+        }
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    assert_eq!(
+        (rows, outcome.rows.len()),
+        (1, 1),
+        "no model after the first"
+    );
+    let line = outcome.error_line("sites").unwrap();
+    let said =
+        format!("the server at {uri} stopped answering during sequential (4 × connection refused)");
+    assert!(line.starts_with(&said), "{line}");
 }
 
 #[test]

@@ -41,6 +41,7 @@ fn every_cell_gives_the_known_answer() {
         let mut seen: Vec<usize> = record.timeline.iter().map(|s| s.task).collect();
         seen.sort_unstable();
         assert_eq!(seen, (0..record.tasks).collect::<Vec<_>>(), "{cell}: spans");
+        std::ops::ControlFlow::Continue(())
     });
     assert_eq!(cells, 2 * workload::all().len() * model::all().len());
 }

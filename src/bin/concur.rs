@@ -1,23 +1,35 @@
 //! The `concur` command line: a thin layer that parses arguments, calls the library and prints.
 //!
 //! `list` shows workloads and models, `run` measures one workload under chosen models and prints
-//! a table (or JSON lines), `verify` checks every cell's answer at a small size, `serve` runs
-//! the mock server for other clients, `report` re-renders the HTML report from results on
-//! disk, and the hidden `worker` subcommand is the child process of the `process` model. Every
-//! rule lives in the library (`session`, `compare`, `verify`, `terminal`); this file only
-//! turns arguments into calls and results into lines.
+//! a table (or JSON lines), row by row as each model finishes, `verify` checks every cell's
+//! answer at a small size, `serve` runs the mock server for other clients, `report` re-renders
+//! the HTML report from results on disk, and the hidden `worker` subcommand is the child
+//! process of the `process` model. Every rule lives in the library (`session`, `measure`,
+//! `verify`, `terminal`, `interrupt`); this file only turns arguments into calls and results
+//! into lines.
+//!
+//! Exit codes: 0 done, 1 a failed run or an error, 2 bad arguments, 130/143 interrupted by
+//! SIGINT/SIGTERM, 141 when the reader of stdout went away (as a Unix tool killed by SIGPIPE
+//! reports it: quiet, yet never claiming a run or a verification that did not finish).
 
 use std::io::{self, Write};
+use std::ops::ControlFlow;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use concur::interrupt::{self, Signal};
+use concur::measure::{self, Event};
 use concur::mock::{MockServer, MockSpec, Server};
 use concur::session::{self, RunOptions, Session};
-use concur::{compare, model, terminal, verify};
+use concur::{model, terminal, verify};
+
+/// What a shell reports for a command killed by SIGPIPE (128 + 13).
+const BROKEN_PIPE: u8 = 141;
 
 #[derive(Parser)]
 #[command(
@@ -39,16 +51,16 @@ enum Command {
     /// Check every workload under every model at a small size; fail naming any wrong cell.
     Verify {
         /// Workers (W) for the models that take a count.
-        #[arg(long, value_parser = parse_count)]
+        #[arg(long, value_parser = parse_count, allow_negative_numbers = true)]
         workers: Option<u64>,
     },
     /// Start the mock server on 127.0.0.1, print one URL per endpoint, serve until interrupted.
     Serve {
         /// The server's base delay before each reply, in milliseconds.
-        #[arg(long, default_value = "100", value_parser = parse_count)]
+        #[arg(long, default_value = "100", value_parser = parse_count, allow_negative_numbers = true)]
         delay_ms: u64,
         /// The share of replies (0 to 1) that are an HTTP 503 instead.
-        #[arg(long, default_value = "0")]
+        #[arg(long, default_value = "0", allow_negative_numbers = true)]
         fail_rate: f64,
     },
     /// Render reports/index.html again from the results already on disk (no benchmarks run).
@@ -70,68 +82,106 @@ struct RunArgs {
     #[arg(long, default_value = "all")]
     models: String,
     /// Workers (W) for pool, process, async-mt and async-blocking [default: the machine's cores].
-    #[arg(long, value_parser = parse_count)]
+    #[arg(long, value_parser = parse_count, allow_negative_numbers = true)]
     workers: Option<u64>,
     /// The workload's size (see `concur list`); accepts 100_000_000 and 1e8.
-    #[arg(long, value_parser = parse_count)]
+    #[arg(long, value_parser = parse_count, allow_negative_numbers = true)]
     size: Option<u64>,
     /// Runs per model; the table shows the median.
-    #[arg(long, default_value = "3", value_parser = parse_count)]
+    #[arg(long, default_value = "3", value_parser = parse_count, allow_negative_numbers = true)]
     repeat: u64,
     /// Print one JSON object per model per line instead of a table.
     #[arg(long)]
     json: bool,
     /// IO: the server's delay per reply in ms [default: the workload's].
-    #[arg(long, value_parser = parse_count)]
+    #[arg(long, value_parser = parse_count, allow_negative_numbers = true)]
     delay_ms: Option<u64>,
     /// IO: the clients' timeout per request in ms.
-    #[arg(long, value_parser = parse_count)]
+    #[arg(long, value_parser = parse_count, allow_negative_numbers = true)]
     timeout_ms: Option<u64>,
     /// IO: the share of replies (0 to 1) the server fails with HTTP 503.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     fail_rate: Option<f64>,
     /// At most this many tasks in flight at once (like max_workers=C or a Semaphore(C)).
-    #[arg(long, value_parser = parse_count)]
+    #[arg(long, value_parser = parse_count, allow_negative_numbers = true)]
     concurrency: Option<u64>,
     /// Run the tasks in batches of B, each finished before the next starts.
-    #[arg(long, value_parser = parse_count)]
+    #[arg(long, value_parser = parse_count, allow_negative_numbers = true)]
     batch: Option<u64>,
     /// IO: send the requests to this server (e.g. a `concur serve`) instead of starting one.
     #[arg(long)]
     server: Option<String>,
+    /// Run even when the estimate says the run takes over 10 minutes.
+    #[arg(long)]
+    long: bool,
 }
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) if !e.use_stderr() => {
-            // --help and --version
-            let _ = e.print();
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("Error: {first} (see `concur --help`)");
-            return ExitCode::from(2);
-        }
+        Err(e) => return arguments_error(&e),
     };
     // Every request in flight holds a socket: take the open-file limit the OS allows.
     concur::limits::raise_open_files();
+    if matches!(cli.command, Command::Run(_) | Command::Verify { .. }) {
+        // Before any thread starts: they all inherit the blocked signals.
+        if let Err(e) = interrupt::watch(say_interrupted) {
+            say_error(&format!("cannot watch for Ctrl-C: {e}"));
+            return ExitCode::FAILURE;
+        }
+    }
     match dispatch(cli.command) {
         Ok(code) => code,
+        Err(e) if broken_pipe(&e) => ExitCode::from(BROKEN_PIPE),
         Err(e) => {
-            eprintln!("Error: {e:#}");
+            say_error(&format!("{e:#}"));
             ExitCode::FAILURE
         }
     }
 }
 
+/// One `Error:` line (exit 2) for arguments clap refused; help and version (exit 0) as clap
+/// prints them.
+fn arguments_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            say_error(
+                "no command given; try `concur run primes`, `concur list` or `concur --help`",
+            );
+            return ExitCode::from(2);
+        }
+        _ => {}
+    }
+    // clap's message is its first paragraph (a list of missing arguments runs over several
+    // lines); the usage and tips after it are left to --help.
+    let text = e.render().to_string();
+    let mut line = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with("Usage:"))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    if let Some(rest) = line.strip_prefix("error: ") {
+        line = rest.to_string();
+    }
+    if line.contains("<WORKLOAD>") {
+        line.push_str(&format!(" (one of: {})", terminal::workload_names()));
+    }
+    say_error(&format!("{line} (see `concur --help`)"));
+    ExitCode::from(2)
+}
+
 fn dispatch(command: Command) -> Result<ExitCode> {
+    let mut out = io::stdout().lock();
     match command {
         Command::List => {
-            print!("{}", terminal::listing());
+            write!(out, "{}", terminal::listing())?;
+            out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Run(args) => run(args),
@@ -142,12 +192,12 @@ fn dispatch(command: Command) -> Result<ExitCode> {
         } => serve(delay_ms, fail_rate),
         Command::Report { dir } => {
             let page = concur::report::rerender(&dir)?;
-            println!("{}", page.display());
+            writeln!(out, "{}", page.display())?;
+            out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Worker => {
-            model::process::serve(io::stdin().lock(), io::stdout().lock())
-                .context("worker pipe")?;
+            model::process::serve(io::stdin().lock(), out).context("worker pipe")?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -155,6 +205,9 @@ fn dispatch(command: Command) -> Result<ExitCode> {
 
 /// A whole number, with `_` separators or in `AeB` notation (1e8 = 100000000).
 fn parse_count(text: &str) -> Result<u64, String> {
+    if text.trim_start().starts_with('-') {
+        return Err(format!("`{text}` is negative: a count is 0 or more"));
+    }
     let clean = text.replace('_', "");
     let not_whole = || format!("`{text}` is not a whole number");
     let parsed = match clean.split_once(['e', 'E']) {
@@ -191,49 +244,30 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         concurrency: args.concurrency,
         batch: args.batch,
         server: args.server,
+        long: args.long,
     })?;
-    let progress = Progress::start();
-    let outcome = compare::run(&session.plan(), |cell| progress.say(cell.to_string()));
-    progress.done();
     let mut out = io::stdout().lock();
-    if args.json {
-        for row in &outcome.rows {
-            writeln!(out, "{}", serde_json::to_string(row)?)?;
+    if !args.json {
+        emit(&mut out, &terminal::header(&session))?;
+    }
+    let progress = Progress::start();
+    let outcome = measure::run(&session.plan(), |event| -> Result<()> {
+        match event {
+            Event::Starting(cell) => progress.say(cell.to_string()),
+            Event::Row(row) if args.json => emit(&mut out, &(serde_json::to_string(row)? + "\n"))?,
+            Event::Row(row) => emit(&mut out, &terminal::row(row))?,
+            Event::Skipped(why) => progress.0.suspend(|| say(why)),
         }
-    } else {
-        write!(out, "{}", terminal::table(&session, &outcome.rows))?;
+        Ok(())
+    })?;
+    progress.done();
+    match outcome.error_line(session.workload.name()) {
+        Some(line) => {
+            say_error(&line);
+            Ok(ExitCode::FAILURE)
+        }
+        None => Ok(ExitCode::SUCCESS),
     }
-    for skipped in &outcome.skipped {
-        eprintln!("{skipped}");
-    }
-    for problem in &outcome.problems {
-        eprintln!("Error: {problem}");
-    }
-    let failed: Vec<String> = outcome
-        .rows
-        .iter()
-        .filter(|r| !r.ok)
-        .map(|r| {
-            format!(
-                "{} ({})",
-                r.model,
-                r.errors.first().map_or("wrong answer", |e| e)
-            )
-        })
-        .collect();
-    if !failed.is_empty() {
-        eprintln!(
-            "Error: {} failed under {}",
-            session.workload.name(),
-            failed.join(", ")
-        );
-    }
-    let clean = failed.is_empty() && outcome.problems.is_empty();
-    Ok(if clean {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
 }
 
 fn verify(workers: Option<u64>) -> Result<ExitCode> {
@@ -244,24 +278,77 @@ fn verify(workers: Option<u64>) -> Result<ExitCode> {
     let server = Server::spawn(&exe, MockSpec::new(delay_ms))?;
     let mut wrong = Vec::new();
     let mut out = io::stdout().lock();
+    let mut broken = None;
     verify::walk(&[w], server.uri(), delay_ms, None, |checked| {
         let cell = format!("{} × {}", checked.workload.name(), checked.model.name());
-        let _ = match checked.problem() {
-            None => writeln!(out, "ok    {cell}"),
+        let line = match checked.problem() {
+            None => format!("ok    {cell}\n"),
             Some(reason) => {
                 wrong.push(cell.clone());
-                writeln!(out, "FAIL  {cell}: {reason}")
+                format!("FAIL  {cell}: {reason}\n")
             }
         };
+        match emit(&mut out, &line) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                broken = Some(e);
+                ControlFlow::Break(())
+            }
+        }
     });
+    if let Some(e) = broken {
+        return Err(e.into());
+    }
     if wrong.is_empty() {
-        writeln!(out, "every cell gave the known answer")?;
+        emit(&mut out, "every cell gave the known answer\n")?;
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("Error: wrong answer in {}", wrong.join(", "));
+        say_error(&format!("wrong answer in {}", wrong.join(", ")));
         Ok(ExitCode::FAILURE)
     }
 }
+
+/// Write `text` and flush it now (a pipe's reader sees each row as it finishes), unless the
+/// command is being interrupted.
+fn emit(out: &mut impl Write, text: &str) -> io::Result<()> {
+    interrupt::output(|| {
+        out.write_all(text.as_bytes())?;
+        out.flush()
+    })
+    .unwrap_or(Ok(()))
+}
+
+/// True when the error is that stdout's reader went away (`concur run | head -1`).
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// A line on stderr; a closed stderr is not worth a panic.
+fn say(line: &str) {
+    let _ = writeln!(io::stderr(), "{line}");
+}
+
+fn say_error(line: &str) {
+    say(&format!("Error: {line}"));
+}
+
+/// What Ctrl-C or SIGTERM prints, after the children were stopped and before the exit.
+fn say_interrupted(signal: Signal) {
+    if let Some(spinner) = SPINNER.get() {
+        spinner.finish_and_clear();
+    }
+    say_error(&format!(
+        "interrupted by {}: what finished is printed above; the server and workers were stopped",
+        signal.name()
+    ));
+}
+
+/// The spinner, for the interruption to clear.
+static SPINNER: OnceLock<ProgressBar> = OnceLock::new();
 
 /// A spinner on stderr that appears only once the work has taken more than a second (and only
 /// on a terminal: indicatif draws nothing when stderr is redirected).
@@ -276,6 +363,7 @@ impl Progress {
         // The ticker's thread starts now, hidden, rather than a second in, inside some run's
         // census (see concur::census).
         bar.enable_steady_tick(Duration::from_millis(120));
+        let _ = SPINNER.set(bar.clone());
         let shown = bar.clone();
         std::thread::spawn(move || {
             std::thread::sleep(Duration::from_secs(1));

@@ -37,12 +37,7 @@ pub fn write(results: &Results, out_dir: &Path) -> Result<PathBuf> {
 /// results file itself is only read.
 pub fn rerender(out_dir: &Path) -> Result<PathBuf> {
     let path = out_dir.join("results.json");
-    let text = fs::read_to_string(&path).with_context(|| {
-        format!(
-            "reading {} (run `cargo bench` first to produce it)",
-            path.display()
-        )
-    })?;
+    let text = read_results_text(&path)?;
     let invalid = || format!("{} is not a valid results file", path.display());
     // An older or newer file fails on its schema, not on whichever field changed first.
     if let Ok(Header { schema }) = serde_json::from_str::<Header>(&text) {
@@ -57,6 +52,38 @@ pub fn rerender(out_dir: &Path) -> Result<PathBuf> {
     let results: Results = serde_json::from_str(&text).with_context(invalid)?;
     results.validate().with_context(invalid)?;
     render_into(&results, out_dir)
+}
+
+/// A results file is a few megabytes; anything far larger is not one.
+const MAX_RESULTS_BYTES: u64 = 256 << 20;
+
+/// The text of `path`, or one line saying why it is not a results file: missing (run the
+/// benches first), not a regular file (a folder, a device, a pipe: never read, so never a
+/// hang), too large, or not UTF-8.
+fn read_results_text(path: &Path) -> Result<String> {
+    use std::io::Read as _;
+    let shown = path.display();
+    let kind = match fs::metadata(path) {
+        Ok(meta) => meta.file_type(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(e).with_context(|| {
+                format!("reading {shown} (run `cargo bench` first to produce it)")
+            });
+        }
+        Err(e) => return Err(e).with_context(|| format!("reading {shown}")),
+    };
+    if !kind.is_file() {
+        anyhow::bail!("{shown} is not a results file (not a regular file)");
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|f| f.take(MAX_RESULTS_BYTES + 1).read_to_end(&mut bytes))
+        .with_context(|| format!("reading {shown}"))?;
+    if bytes.len() as u64 > MAX_RESULTS_BYTES {
+        anyhow::bail!("{shown} is not a results file (over {MAX_RESULTS_BYTES} bytes)");
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{shown} is not a results file (not UTF-8 JSON)"))
 }
 
 /// Draw and write the charts, then the page, then remove charts the page no longer shows.
