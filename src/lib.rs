@@ -32,10 +32,12 @@
 //!   walk, and the text it prints. [`format`] makes numbers read the same everywhere.
 //! - [`remote`]: the server's URL checked and the server probed before a run, and asked
 //!   again when a model cannot connect.
-//! - [`mem`], [`spawn`], [`limits`], [`interrupt`], [`files`], [`error`]: peak memory of a
-//!   run; child processes that die with their parent; the open-file limit raised and named;
-//!   Ctrl-C and SIGTERM stopping the children and keeping what finished; files written whole
-//!   or not at all; the typed errors callers act on.
+//! - [`mem`], [`spawn`], [`limits`], [`interrupt`], [`files`], [`panics`], [`os_threads`],
+//!   [`error`]: peak memory of a run; child processes that die with their parent; the
+//!   open-file limit raised and named; Ctrl-C and SIGTERM stopping the children and keeping
+//!   what finished; files written whole or not at all; caught panics said in one line;
+//!   threads asked of the OS before a pool or a runtime starts them; the typed errors
+//!   callers act on.
 //!
 //! Glossary: a *workload* is made of *tasks*; a *model* executes them; a *cell* is one
 //! (workload, model, parameters) combination; a *run* is one execution of a cell; the *ideal*
@@ -58,6 +60,8 @@ pub mod measure;
 pub mod mem;
 pub mod mock;
 pub mod model;
+pub mod os_threads;
+pub mod panics;
 pub mod remote;
 pub mod report;
 pub mod results;

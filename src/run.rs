@@ -6,7 +6,6 @@
 //! apart, and every run yields a [`RunRecord`] whether it succeeded or not.
 
 use std::collections::BTreeMap;
-use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -159,18 +158,30 @@ impl Prepared {
         let before = census::snapshot();
         let mut runs = Vec::with_capacity(self.tasks.len());
         let mut offset = 0;
+        let mut outcome = Ok(());
+        let mut panicked = false;
         for batch in &self.batches {
             let executor = &mut self.executor;
-            let ran = panic::catch_unwind(AssertUnwindSafe(|| executor.execute(batch, clock)))
-                .unwrap_or_else(|panicked| Err(self.failed(panic_message(&*panicked))));
-            for mut run in ran? {
-                run.span.task += offset;
-                runs.push(run);
+            let ran = crate::panics::catch(|| executor.execute(batch, clock)).unwrap_or_else(|p| {
+                panicked = true;
+                Err(self.failed(p))
+            });
+            match ran {
+                Ok(batch_runs) => runs.extend(batch_runs.into_iter().map(|mut run| {
+                    run.span.task += offset;
+                    run
+                })),
+                Err(e) => {
+                    outcome = Err(e);
+                    break;
+                }
             }
             offset += batch.len();
         }
+        // A refused thread is the cause to name where the model said nothing of it: it ran
+        // with fewer threads than asked (tokio's blocking pool), or a library panicked.
         match before.refused() {
-            0 => Ok(runs),
+            n if n == 0 || (outcome.is_err() && !panicked) => outcome.map(|()| runs),
             n => Err(self.failed(format!(
                 "the OS refused {n} thread(s) during the run (a thread limit such as \
                  `ulimit -u`?), so it ran with fewer threads than it should"
@@ -312,14 +323,4 @@ pub fn task_costs(record: &RunRecord) -> Vec<f64> {
 /// The machine's cores available to this process.
 pub fn cores() -> usize {
     num_cpus::get().max(1)
-}
-
-/// What a caught panic said, as text.
-fn panic_message(panicked: &(dyn std::any::Any + Send)) -> String {
-    let text = panicked
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panicked.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("(no message)");
-    format!("panicked: {text}")
 }

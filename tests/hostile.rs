@@ -1,6 +1,6 @@
 //! Hostile inputs, one row each: bad flags and values, unknown names, bad server URLs,
-//! tampered results files, folders that are files, a too-low open-file limit and a run far
-//! too long to start unasked. Every row must end within its time limit with a non-zero exit,
+//! tampered results files, folders that are files, a too-low open-file or thread limit and a
+//! run far too long to start unasked. Every row must end within its time limit with a non-zero exit,
 //! exactly one `Error:` line holding the row's words, no panic, and no process left behind.
 //!
 //! One test, so nothing else in this binary starts processes meanwhile: it makes itself the
@@ -26,6 +26,9 @@ enum Setup {
     ClosedPort,
     /// Soft and hard open-file limits.
     NoFile(u64),
+    /// At most this many threads alive at once, as `ulimit -u` would allow (injected through
+    /// `CONCUR_FAULT_THREADS`: a thread limit does not bind root, and CI may run as root).
+    Threads(u64),
 }
 
 struct Row {
@@ -113,6 +116,12 @@ const ROWS: &[Row] = &[
     row(&["report", "--dir", "/etc/passwd"], "Not a directory"),
     row(&["report", "--dir", "/etc/passwd/x"], "Not a directory"),
     with(Setup::NoFile(32), &["run", "sites", "--repeat", "1", "--delay-ms", "0"], "the open-file limit is 32"),
+    with(Setup::Threads(8), &["run", "primes", "--size", "8", "--models", "async-mt", "--workers", "64", "--repeat", "1"], "the OS refused thread"),
+    with(Setup::Threads(8), &["run", "primes", "--size", "8", "--models", "pool", "--workers", "64", "--repeat", "1"], "the OS refused thread"),
+    with(Setup::Threads(8), &["run", "primes", "--size", "64", "--models", "threads", "--repeat", "1"], "the OS refused thread"),
+    with(Setup::Threads(8), &["run", "primes", "--size", "32", "--models", "async-blocking", "--workers", "64", "--repeat", "1"], "the OS refused"),
+    with(Setup::Threads(4), &["run", "primes", "--size", "32", "--models", "async-blocking", "--workers", "64", "--repeat", "1"], "the OS refused"),
+    with(Setup::Threads(16), &["run", "crowd", "--size", "200", "--models", "threads", "--delay-ms", "0", "--repeat", "1"], "the OS refused thread"),
     row(&["run", "primes", "--size", "100000"], "add --long to run it anyway"),
     row(&["run", "sum-squares", "--size", "1e11", "--repeat", "1"], "add --long to run it anyway"),
     row(&["run", "sites", "--repeat", "1000"], "add --long to run it anyway"),
@@ -150,8 +159,12 @@ fn every_hostile_input_gets_one_error_line_and_leaves_nothing_running() {
             .args(&args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        if let Setup::NoFile(n) = row.setup {
-            limit_open_files(&mut command, n);
+        match row.setup {
+            Setup::NoFile(n) => limit_open_files(&mut command, n),
+            Setup::Threads(n) => {
+                command.env("CONCUR_FAULT_THREADS", n.to_string());
+            }
+            _ => {}
         }
         let done = finish(command.spawn().unwrap(), LIMIT, &format!("{args:?}"));
         let all = format!("{}{}", done.stdout, done.stderr);

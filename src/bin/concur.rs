@@ -361,16 +361,19 @@ impl Progress {
             bar.set_style(style);
         }
         // The ticker's thread starts now, hidden, rather than a second in, inside some run's
-        // census (see concur::census).
-        bar.enable_steady_tick(Duration::from_millis(120));
+        // census (see concur::census). A spinner is a nicety: where the OS refuses its threads
+        // (indicatif panics then), the run goes on without one.
+        let ticking = concur::panics::catch(|| bar.enable_steady_tick(Duration::from_millis(120)));
         let _ = SPINNER.set(bar.clone());
         let shown = bar.clone();
-        std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_secs(1));
-            if !shown.is_finished() {
-                shown.set_draw_target(ProgressDrawTarget::stderr());
-            }
-        });
+        if ticking.is_ok() {
+            let _ = std::thread::Builder::new().spawn(move || {
+                std::thread::sleep(Duration::from_secs(1));
+                if !shown.is_finished() {
+                    shown.set_draw_target(ProgressDrawTarget::stderr());
+                }
+            });
+        }
         Progress(bar)
     }
 

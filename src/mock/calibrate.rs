@@ -52,11 +52,14 @@ pub fn calibrate(base_url: &str, requests: usize) -> Result<ServerRates> {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Mock(format!("cannot build a runtime: {e}")))
+    // Guarded: tokio panics, then hangs, when the OS refuses one of its threads.
+    crate::os_threads::build_runtime(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+    })
+    .map_err(|why| Error::Mock(format!("cannot build a runtime: {why}")))
 }
 
 fn requests_per_s(

@@ -4,8 +4,9 @@
 //! for its whole duration, starving any IO that shares the runtime.
 
 use super::async_st::Spawned;
-use super::{os_threads, Executor, Lane, Model, ModelConfig, Runs, Traits};
+use super::{setup_error, Executor, Lane, Model, ModelConfig, Runs, Traits};
 use crate::error::Result;
+use crate::os_threads;
 
 pub struct AsyncMulti;
 
@@ -41,14 +42,16 @@ impl Model for AsyncMulti {
         // tokio panics, then hangs, when the OS refuses a worker: see `os_threads`. The W
         // workers and the thread that builds them are asked for first.
         let workers = config.workers;
-        os_threads::reserve("async-mt", workers + 1)?;
-        let runtime = os_threads::build_runtime("async-mt", move || {
+        let failed = |why| setup_error("async-mt", why);
+        os_threads::reserve(workers + 1).map_err(failed)?;
+        let runtime = os_threads::build_runtime(move || {
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(workers)
                 .thread_name("async-mt-worker")
                 .enable_all()
                 .build()
-        })?;
+        })
+        .map_err(failed)?;
         Spawned::start("async-mt", runtime, config)
     }
 }

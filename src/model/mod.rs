@@ -10,7 +10,6 @@
 mod async_blocking;
 mod async_mt;
 mod async_st;
-mod os_threads;
 mod pool;
 pub mod process;
 mod sequential;

@@ -42,7 +42,7 @@ impl Model for RayonPool {
     }
     fn start(&self, config: &ModelConfig) -> Result<Box<dyn Executor>> {
         // rayon would say only "Resource temporarily unavailable": ask for the W threads first.
-        super::os_threads::reserve("pool", config.workers)?;
+        crate::os_threads::reserve(config.workers).map_err(|why| setup_error("pool", why))?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(config.workers)
             .thread_name(|i| format!("pool-{i}"))

@@ -241,7 +241,7 @@ impl Executor for Workers {
                 .take(in_flight)
                 .map(|worker| {
                     let (next, broken) = (&next, &broken);
-                    scope.spawn(move || {
+                    thread::Builder::new().spawn_scoped(scope, move || {
                         let mut runs = Vec::new();
                         while !broken.load(Ordering::Relaxed) {
                             let i = next.fetch_add(1, Ordering::Relaxed);
@@ -270,9 +270,17 @@ impl Executor for Workers {
                 .collect();
             handles
                 .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err(execute_error("process", "a feeder panicked")))
+                .map(|spawned| match spawned {
+                    Ok(h) => h
+                        .join()
+                        .unwrap_or_else(|_| Err(execute_error("process", "a feeder panicked"))),
+                    Err(e) => {
+                        broken.store(true, Ordering::Relaxed);
+                        Err(execute_error(
+                            "process",
+                            format!("the OS refused a feeding thread: {e}"),
+                        ))
+                    }
                 })
                 .collect()
         });

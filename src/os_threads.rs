@@ -1,5 +1,6 @@
 //! Asking the OS for threads, so that its refusal (a thread limit such as `ulimit -u`, or
-//! memory) becomes the model's error instead of a library's panic or hang.
+//! memory) becomes an error its caller names (a model, the calibration) instead of a
+//! library's panic or hang. Both functions return the reason as text for the caller to wrap.
 //!
 //! - [`reserve`]: start `n` threads that wait, then release them; the first refusal names
 //!   which thread of how many the OS refused. Models whose library starts its threads in one
@@ -14,15 +15,13 @@
 //!   parked until the process exits: a leak, but only on a path that has already failed.
 
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Condvar, Mutex, Once};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::setup_error;
 use crate::census;
-use crate::error::Result;
 
-/// The name of the thread [`build_runtime`] builds on; its panics are ours to report.
+/// The name of the thread [`build_runtime`] builds on.
 const BUILDER: &str = "runtime-build";
 
 /// How long a build may go on after the census saw a thread refused.
@@ -30,7 +29,7 @@ const GRACE: Duration = Duration::from_millis(500);
 
 /// Start `n` threads that wait until all have started (or one was refused), then let them
 /// finish: the OS grants `n` more threads now, or the error says which one it refused.
-pub(crate) fn reserve(model: &'static str, n: usize) -> Result<()> {
+pub fn reserve(n: usize) -> Result<(), String> {
     let released = Arc::new((Mutex::new(false), Condvar::new()));
     let mut held = Vec::with_capacity(n);
     let mut refused = None;
@@ -62,44 +61,48 @@ pub(crate) fn reserve(model: &'static str, n: usize) -> Result<()> {
     }
     match refused {
         None => Ok(()),
-        Some((i, e)) => Err(setup_error(
-            model,
-            format!("the OS refused thread {} of the {n} it needs: {e}", i + 1),
+        Some((i, e)) => Err(format!(
+            "the OS refused thread {} of the {n} it needs: {e}",
+            i + 1
         )),
     }
 }
 
 /// Build a tokio runtime with `build` on a thread of its own, and give up (with an error) if
 /// the OS refuses one of its threads and the build does not come back (see the module doc).
-pub(crate) fn build_runtime<F>(model: &'static str, build: F) -> Result<tokio::runtime::Runtime>
+pub fn build_runtime<F>(build: F) -> Result<tokio::runtime::Runtime, String>
 where
     F: FnOnce() -> std::io::Result<tokio::runtime::Runtime> + Send + 'static,
 {
-    quiet_builder_panics();
     let before = census::snapshot();
     let (tx, rx) = mpsc::channel();
     thread::Builder::new()
         .name(BUILDER.into())
         .spawn(move || {
-            let _ = tx.send(build());
+            // tokio's panic is reported by `wait_for`, not printed (see `crate::panics`).
+            if let Ok(built) = crate::panics::catch(build) {
+                let _ = tx.send(built);
+            }
         })
-        .map_err(|e| setup_error(model, format!("the OS refused a thread: {e}")))?;
-    wait_for(model, &rx, || before.refused() > 0)
+        .map_err(|e| format!("the OS refused a thread: {e}"))?;
+    wait_for(&rx, || before.refused() > 0)
 }
 
 /// Wait for the build's result; once `refused()` says a thread was refused, wait at most
 /// [`GRACE`] more.
 fn wait_for<T>(
-    model: &'static str,
     rx: &mpsc::Receiver<std::io::Result<T>>,
     refused: impl Fn() -> bool,
-) -> Result<T> {
+) -> Result<T, String> {
+    const REFUSED: &str = "the OS refused one of its runtime's threads (a thread limit such as \
+                           `ulimit -u`?); tokio could not start";
     let mut refused_at: Option<Instant> = None;
     loop {
         match rx.recv_timeout(Duration::from_millis(20)) {
-            Ok(built) => return built.map_err(|e| setup_error(model, e)),
+            Ok(built) => return built.map_err(|e| e.to_string()),
+            Err(RecvTimeoutError::Disconnected) if refused() => return Err(REFUSED.into()),
             Err(RecvTimeoutError::Disconnected) => {
-                return Err(setup_error(model, "building its runtime panicked"))
+                return Err("building its runtime panicked".into())
             }
             Err(RecvTimeoutError::Timeout) => {}
         }
@@ -107,27 +110,9 @@ fn wait_for<T>(
             refused_at = Some(Instant::now());
         }
         if refused_at.is_some_and(|at| at.elapsed() > GRACE) {
-            return Err(setup_error(
-                model,
-                "the OS refused one of its runtime's threads (a thread limit such as \
-                 `ulimit -u`?); tokio could not start",
-            ));
+            return Err(REFUSED.into());
         }
     }
-}
-
-/// Keep the default panic message off stderr for panics on the builder thread: the model
-/// reports them as its error. Every other thread's panics print as before.
-fn quiet_builder_panics() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if thread::current().name() != Some(BUILDER) {
-                previous(info);
-            }
-        }));
-    });
 }
 
 #[cfg(test)]
@@ -136,13 +121,13 @@ mod tests {
 
     #[test]
     fn reserving_a_few_threads_succeeds_and_leaves_none_running() {
-        reserve("test", 8).unwrap();
+        reserve(8).unwrap();
     }
 
     #[test]
     fn a_build_that_never_returns_is_given_up_once_a_thread_was_refused() {
         let (_tx, rx) = mpsc::channel::<std::io::Result<()>>();
-        let err = wait_for("test", &rx, || true).unwrap_err().to_string();
+        let err = wait_for(&rx, || true).unwrap_err();
         assert!(err.contains("the OS refused"), "{err}");
     }
 
@@ -150,7 +135,7 @@ mod tests {
     fn a_build_that_panicked_is_an_error() {
         let (tx, rx) = mpsc::channel::<std::io::Result<()>>();
         drop(tx);
-        let err = wait_for("test", &rx, || false).unwrap_err().to_string();
+        let err = wait_for(&rx, || false).unwrap_err();
         assert!(err.contains("panicked"), "{err}");
     }
 
@@ -158,7 +143,7 @@ mod tests {
     #[test]
     #[ignore = "run by a_refused_worker_thread_is_an_error_not_a_panic_or_a_hang"]
     fn build_under_a_thread_limit() {
-        let built = build_runtime("test", || {
+        let built = build_runtime(|| {
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(32)
                 .build()
@@ -177,7 +162,7 @@ mod tests {
         if !census::counts_threads() {
             return;
         }
-        let name = "model::os_threads::tests::build_under_a_thread_limit";
+        let name = "os_threads::tests::build_under_a_thread_limit";
         let mut child = std::process::Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
@@ -212,7 +197,7 @@ mod tests {
 
     #[test]
     fn a_runtime_builds() {
-        let runtime = build_runtime("test", || {
+        let runtime = build_runtime(|| {
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .build()
