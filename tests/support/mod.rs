@@ -72,15 +72,9 @@ pub fn children_of(pid: u32) -> Vec<u32> {
         .collect()
 }
 
-/// The parent of `pid` (`/proc/PID/stat`: the fields after the command's closing `)`).
+/// The parent of `pid`, as the library reads it.
 pub fn parent_of(pid: u32) -> Option<u32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    stat.rsplit_once(") ")?
-        .1
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
+    concur::spawn::parent_of(i32::try_from(pid).ok()?)
 }
 
 /// Poll `done` every 10 ms until it holds or `limit` passes; whether it held.
