@@ -197,7 +197,7 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Worker => {
-            model::process::serve(io::stdin().lock(), out).context("worker pipe")?;
+            model::worker::serve(io::stdin().lock(), out).context("worker pipe")?;
             Ok(ExitCode::SUCCESS)
         }
     }

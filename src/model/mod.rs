@@ -11,9 +11,10 @@ mod async_blocking;
 mod async_mt;
 mod async_st;
 mod pool;
-pub mod process;
+mod process;
 mod sequential;
 mod threads;
+pub mod worker;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
