@@ -1,4 +1,5 @@
-//! CPU-bound benches: every CPU workload under every model, and a sweep of W.
+//! CPU-bound benches: every CPU workload under every model (those measured on request only
+//! where a line names them), and a sweep of W.
 //!
 //! Sizes are picked so each sequential run takes roughly 50-150 ms here and the whole bench a
 //! few minutes on two cores; `cargo bench --bench cpu -- --test` runs each cell once. To
@@ -9,10 +10,11 @@ mod common;
 use common::{Group, Models, Vary};
 
 const GROUPS: &[Group] = &[
-    Group::cpu("primes", 6),
+    // async-process: an event loop handing CPU work to processes parallelises like `process`.
+    Group::cpu("primes", 6).also(&["async-process"]),
     Group::cpu("primes-repeat", 8),
     Group::cpu("sum-squares", 100_000_000),
-    Group::cpu("uneven", 100_000_000),
+    Group::cpu("uneven", 100_000_000).also(&["async-process"]),
     Group {
         models: Models::TakingW,
         vary: Vary::Workers,

@@ -1,5 +1,6 @@
-//! IO-bound benches: every IO workload under every model against the mock server, the api's
-//! sliding window against batches, and `crowd` at 100, 1000 and 10000 requests in flight.
+//! IO-bound benches: every IO workload under every model against the mock server (those
+//! measured on request only where a line names them), the api's sliding window against
+//! batches, and `crowd` at 100, 1000 and 10000 requests in flight.
 //!
 //! Each group gets a fresh mock server (a child `concur serve`, started untimed), so nothing a
 //! server kept from one group carries into the next. Delays are short so the whole bench takes
@@ -12,7 +13,8 @@ mod common;
 use common::{Group, Models, Vary};
 
 const GROUPS: &[Group] = &[
-    Group::io("sites", 20, 20),
+    // The two async mistakes: a loop blocked by its tasks, and tasks awaited in turn.
+    Group::io("sites", 20, 20).also(&["async-naive", "async-in-turn"]),
     Group::io("api", 50, 20),
     Group::io("fanout", 1, 20),
     // At most five in flight: a sliding window (`--concurrency 5`) against batches of five.

@@ -114,6 +114,15 @@ pub fn cell_io_ideal(
     )
 }
 
+/// The least time an IO cell will really take: its ideal, but with one request at a time for a
+/// model that runs one task at a time ([`Runs::one_at_a_time`]). Such a model's ideal can be
+/// what it *should* have done (`async-naive`'s: every request in flight), not what it will
+/// take. `concur run` skips long cells, and the estimate adds them up, by this.
+pub fn io_least(floors: &[f64], batches: &[usize], in_flight: usize, runs: Runs) -> Option<Ideal> {
+    let lanes = if runs.one_at_a_time() { 1 } else { in_flight };
+    ideal::io(floors, batches, lanes, None, None)
+}
+
 /// The run with the median wall time (the lower median for an even count).
 pub fn median(records: &[RunRecord]) -> Option<&RunRecord> {
     let mut sorted: Vec<&RunRecord> = records.iter().collect();

@@ -163,7 +163,11 @@ pub fn of_costs(shape: &Shape, costs: &[f64]) -> Estimate {
         (cpu, io)
     };
     let per_run = shape.models.iter().map(|m| {
-        let (cpu, io) = run_s(m.workers(&config, n), m.in_flight(&config, n));
+        // A model that runs one task at a time takes the in-turn time, whatever its ideal.
+        let (cpu, io) = match m.traits().runs.one_at_a_time() {
+            true => run_s(1, 1),
+            false => run_s(m.workers(&config, n), m.in_flight(&config, n)),
+        };
         // An IO cell over the skip bound is not run: it costs nothing.
         cpu + if io > shape.max_ideal_s { 0.0 } else { io }
     });
@@ -241,6 +245,11 @@ mod tests {
         // In turn 200 s (skipped: over a minute); async has all 1000 in flight: 0.2 s.
         assert!((e.in_turn_s - 200.0).abs() < 1e-9);
         assert!((e.seconds - 0.2 * 3.0).abs() < 1e-9, "{e:?}");
+        // A loop blocked by its tasks takes the in-turn time, whatever its ideal says: 20 GETs
+        // of 0.2 s are 4 s a run, like in turn, not async's 0.2 s.
+        let blocked = [model::by_name("async-naive").unwrap()];
+        let e = of_costs(&shape(&tasks[..20], &floors[..20], &blocked, &config), &[]);
+        assert!((e.seconds - 4.0 * 3.0).abs() < 1e-9, "{e:?}");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The HTTP clients tasks use: a genuinely blocking one for blocking models, reqwest for async.
 //!
-//! Blocking models (sequential, threads, pool, process, async-blocking) use ureq, which does its
-//! IO on the calling thread with std::net: one agent per OS thread (a thread-local, like a
-//! thread-local `requests.Session`), so connections are reused within a thread. We do *not* use
+//! Blocking models (sequential, threads, pool, process, async-blocking, async-process's workers,
+//! and the mistaken async-naive) use ureq, which does its IO on the calling thread with
+//! std::net: one agent per OS thread (a thread-local, like a thread-local `requests.Session`),
+//! so connections are reused within a thread. We do *not* use
 //! `reqwest::blocking`: it is async inside, and every request of every clone of one client
 //! goes through one hidden runtime thread, silently turning "many threads doing blocking IO"
 //! into "one IO thread". Async models share one `reqwest::Client` (a keep-alive pool) built when

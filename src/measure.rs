@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use crate::census::Census;
-use crate::compare::{baseline_first, cell_io_ideal, cpu_lanes, judge, median, Verdict};
+use crate::compare::{baseline_first, cell_io_ideal, cpu_lanes, io_least, judge, median, Verdict};
 use crate::ideal::{self, Ideal, ServerRates, Stat};
 use crate::model::{Model, ModelConfig, Runs};
 use crate::remote;
@@ -127,13 +127,21 @@ pub fn run<E>(plan: &Plan, mut each: impl FnMut(Event) -> Result<(), E>) -> Resu
                     continue;
                 }
             };
-        if let Some(long) = io_ideal(plan, &cell, None).filter(|i| i.seconds > plan.max_ideal_s) {
+        let runs = model.traits().runs;
+        let least = (plan.workload.kind() == Kind::Io && plan.delay_known)
+            .then(|| io_least(cell.floors(), &cell.batch_sizes(), cell.in_flight(), runs))
+            .flatten();
+        if let Some(long) = least.filter(|i| i.seconds > plan.max_ideal_s) {
+            let at_once = if runs.one_at_a_time() {
+                "one at a time".to_string()
+            } else {
+                format!("{} in flight", cell.in_flight())
+            };
             each(Event::Skipped(&format!(
-                "{}: skipped, it would take at least {} ({} tasks, {} in flight); choose models with --models",
+                "{}: skipped, it would take at least {} ({} tasks, {at_once}); choose models with --models",
                 model.name(),
                 crate::format::time(long.seconds),
                 cell.tasks().len(),
-                cell.in_flight(),
             )))?;
             continue;
         }

@@ -16,7 +16,7 @@ use crate::estimate::{self, Shape};
 use crate::ideal::ServerRates;
 use crate::measure::Plan;
 use crate::mock::{self, MockSpec, Server};
-use crate::model::{self, Model, ModelConfig, Runs};
+use crate::model::{self, Model, ModelConfig};
 use crate::workload::{self, IoParams, Kind, Params, Workload};
 use crate::{limits, remote};
 
@@ -266,9 +266,9 @@ impl Session {
                 true => in_flight.min(self.config.batch.unwrap_or(tasks)),
                 false => 0,
             };
-            let pipes = match m.traits().runs {
-                Runs::Processes => 2 * m.workers(&self.config, tasks),
-                _ => 0,
+            let pipes = match m.traits().runs.worker_processes() {
+                true => 2 * m.workers(&self.config, tasks),
+                false => 0,
             };
             let what = if sockets >= pipes {
                 format!("{sockets} requests in flight, each a socket here and in the server")

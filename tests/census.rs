@@ -89,6 +89,9 @@ fn every_model_creates_what_it_should_and_nothing_more() {
     processes_are_setup_and_their_workers_report(&io);
     async_makes_tasks_not_threads(&io, n);
     async_blocking_makes_one_task_per_task(&io, n);
+    async_process_reads_its_pipes_on_the_loop(&io, n);
+    a_blocked_loop_makes_tasks_and_no_thread(&io, n);
+    awaiting_in_turn_spawns_nothing(&io, n);
     the_cli_prints_the_census();
 }
 
@@ -221,6 +224,58 @@ fn async_blocking_makes_one_task_per_task(io: &Params, n: u64) {
         assert!(r.census.threads <= W as u64, "{:?}", r.census);
         assert!(r.census.connections <= W as u64, "{:?}", r.census);
     }
+}
+
+/// No feeder thread: the event loop reads the worker pipes itself; one async task per task.
+fn async_process_reads_its_pipes_on_the_loop(io: &Params, n: u64) {
+    let (mut cell, setup) = start("sites", "async-process", io, W);
+    assert_eq!(
+        setup,
+        Census {
+            processes: W as u64,
+            ..Census::default()
+        }
+    );
+    let mut connections = 0;
+    for _ in 0..3 {
+        let r = run(&mut cell, "async-process");
+        assert_eq!(r.census.threads, 0, "{:?}", r.census);
+        assert_eq!((r.census.tasks, r.census.processes), (n, 0));
+        connections += r.census.connections;
+    }
+    // Counted inside the workers (one kept-alive connection each) and reported back.
+    assert!((1..=W as u64).contains(&connections), "{connections}");
+}
+
+/// Tasks spawned as in `async`, but their blocking GETs go through this thread's ureq agent:
+/// no thread, at most one connection (this thread's agent may have one kept alive already).
+fn a_blocked_loop_makes_tasks_and_no_thread(io: &Params, n: u64) {
+    let (mut cell, setup) = start("sites", "async-naive", io, W);
+    assert_eq!(setup, Census::default());
+    let mut connections = 0;
+    for _ in 0..2 {
+        let r = run(&mut cell, "async-naive");
+        assert_eq!(
+            (r.census.threads, r.census.tasks, r.census.processes),
+            (0, n, 0)
+        );
+        connections += r.census.connections;
+    }
+    assert!(connections <= 1, "{connections}");
+}
+
+/// Futures awaited in place: no task spawned, only hyper's one per connection.
+fn awaiting_in_turn_spawns_nothing(io: &Params, n: u64) {
+    let (mut cell, setup) = start("sites", "async-in-turn", io, W);
+    assert_eq!(setup.threads, 0);
+    let mut connections = 0;
+    for _ in 0..2 {
+        let r = run(&mut cell, "async-in-turn");
+        assert_eq!((r.census.threads, r.census.processes), (0, 0));
+        assert_eq!(r.census.tasks, r.census.connections, "{:?}", r.census);
+        connections += r.census.connections;
+    }
+    assert!((1..=n).contains(&connections), "{connections}");
 }
 
 /// `concur run --json` shows each run's census, counted inside the `concur` binary: 20

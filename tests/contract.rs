@@ -10,14 +10,18 @@
 //!    `TaskRun` per task, and `runs[i].span.task == i`.
 //! 2. **spans inside the run**: every span has 0 <= start_s <= end_s <= the run's wall time
 //!    (+1 ms of slack for clock granularity).
-//! 3. **lanes within W**: a model that runs on a pool (`traits().runs` is `ThreadPool`,
-//!    `Processes` or `EventLoopToPool`) puts every span on a lane below W, and those three and
-//!    `EventLoopThreads` use at most W distinct threads (`span.thread`); any model uses at most
-//!    `Model::workers` distinct threads; `InTurn` uses exactly one lane and one thread, and
-//!    `EventLoop` one thread. The kind comes from `traits().runs`, never from the name, so a
-//!    new model is held to the rules of the kind it declares.
+//! 3. **lanes within W**: a model that runs on W lanes (`traits().runs.on_w_lanes()`:
+//!    `ThreadPool`, `Processes`, `EventLoopToPool`, `EventLoopToProcesses`) puts every span on
+//!    a lane below W, and those and `EventLoopThreads` use at most W distinct threads
+//!    (`span.thread`); any model uses at most `Model::workers` distinct threads; `InTurn` and
+//!    `EventLoopInTurn` use exactly one lane and one thread, and the other one-thread kinds
+//!    (`EventLoop`, `EventLoopBlocked`) one thread. The kind comes from `traits().runs`, never
+//!    from the name, so a new model is held to the rules of the kind it declares.
 //! 4. **never more than C in flight**: under `--concurrency C`, no more than C spans overlap at
-//!    any instant (spans are open intervals: one ending as another starts does not overlap it).
+//!    any instant (spans are open intervals: one ending as another starts does not overlap it);
+//!    a model that declares it runs one task at a time (`Runs::one_at_a_time`: `InTurn`,
+//!    `EventLoopBlocked`, `EventLoopInTurn`) has C = 1 in every cell, so an event loop that
+//!    claims its tasks block it is held to it.
 //! 5. **batches one after another**: under `--batch B` (batches are consecutive task indices,
 //!    B at a time), no span of batch k+1 starts before every span of batch k has ended.
 //! 6. **nothing left after drop**: once the cell is dropped, every pid in `worker_pids()` is

@@ -19,6 +19,13 @@ fn alive(pid: u32) -> bool {
 
 #[test]
 fn killed_worker_fails_the_run_and_nothing_is_left_behind() {
+    // Both models that run workers: one feeds them from threads, one from its event loop.
+    for model in ["process", "async-process"] {
+        killed_worker_fails_the_run(model);
+    }
+}
+
+fn killed_worker_fails_the_run(model: &str) {
     let w = workload::by_name("primes-repeat").unwrap();
     let config = ModelConfig {
         worker_exe: Some(PathBuf::from(env!("CARGO_BIN_EXE_concur"))),
@@ -27,14 +34,14 @@ fn killed_worker_fails_the_run_and_nothing_is_left_behind() {
     // Enough work to take far longer than the kill delay.
     let mut cell = Prepared::start(
         w,
-        model::by_name("process").unwrap(),
+        model::by_name(model).unwrap(),
         w.params(Some(5_000)).unwrap(),
         &config,
     )
     .expect("workers start");
     let pids = cell.worker_pids();
-    assert_eq!(pids.len(), 2);
-    assert!(pids.iter().all(|&p| alive(p)));
+    assert_eq!(pids.len(), 2, "{model}");
+    assert!(pids.iter().all(|&p| alive(p)), "{model}");
     assert!(Path::new(&format!("/proc/{}", pids[0])).exists());
 
     let victim = pids[0];
@@ -46,14 +53,14 @@ fn killed_worker_fails_the_run_and_nothing_is_left_behind() {
     let record = cell.run();
     killer.join().unwrap();
 
-    assert!(!record.ok);
+    assert!(!record.ok, "{model}");
     let errors = record.errors.join("\n");
     assert!(
         errors.contains(&format!("pid {victim}")) && errors.contains("killed by signal 9"),
-        "{errors}"
+        "{model}: {errors}"
     );
     drop(cell);
     for pid in pids {
-        assert!(!alive(pid), "worker {pid} survived the executor");
+        assert!(!alive(pid), "{model}: worker {pid} survived the executor");
     }
 }

@@ -220,6 +220,55 @@ fn within_noise_above_the_ideal_reads_about_100_percent() {
 }
 
 #[test]
+fn the_async_mistakes_are_compared_with_in_turn_and_named_by_what_they_declare() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let models = registry_models();
+    let mut r = empty_results(models.clone());
+    let spec = |m: &str, t: f64, ideal: f64| {
+        Spec::new(
+            "sites",
+            Kind::Io,
+            Comparison::Models,
+            m,
+            Varied::Workers(1),
+            20,
+            Some(t),
+        )
+        .ideal(ideal, Bound::Delay)
+    };
+    // The loop that awaits in turn comes first: it must not become the baseline.
+    r.cells = vec![
+        cell(&models, &spec("async-in-turn", 0.43, 0.4)),
+        cell(&models, &spec("async-naive", 0.43, 0.02)),
+        cell(&models, &spec("sequential", 0.42, 0.4)),
+        cell(&models, &spec("async", 0.023, 0.02)),
+    ];
+    judge_all(&mut r);
+    let in_turn = r.cells[2].id.clone();
+    for c in &r.cells {
+        assert_eq!(c.baseline.as_ref(), Some(&in_turn), "{}", c.id);
+    }
+    // Its ideal is the loop it pretends to be: the efficiency shows what blocking cost.
+    let naive = &r.cells[1];
+    assert!(naive.verdict.efficiency.expect("eff") < 0.1, "{naive:?}");
+    let html = render(&r, tmp.path());
+    let n = notice(&html, "sites-models");
+    assert!(
+        n.contains("async-naive (one event loop blocked by every task) took 430 ms")
+            && n.contains("where its ideal allowed 21×")
+            && n.contains("blocking code"),
+        "{n}"
+    );
+    assert!(
+        n.contains("async-in-turn (one event loop awaiting each task in turn) took 430 ms")
+            && n.contains("awaited before the next"),
+        "{n}"
+    );
+    // Neither is taken for the best concurrent model.
+    assert!(n.contains("async finished"), "{n}");
+}
+
+#[test]
 fn models_come_from_the_results_file() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut models = registry_models();

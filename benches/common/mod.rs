@@ -115,10 +115,14 @@ fn run_group(
         }
         Ok(p)
     };
-    let models: Vec<&'static dyn Model> = match g.models {
-        Models::All => model::all(),
-        Models::TakingW => model::all()
+    let listed = || {
+        model::all()
             .into_iter()
+            .filter(|m| !table::ON_REQUEST.contains(&m.name()))
+    };
+    let mut models: Vec<&'static dyn Model> = match g.models {
+        Models::All => listed().collect(),
+        Models::TakingW => listed()
             .filter(|m| takes_workers(m.traits().runs))
             .collect(),
         Models::Named(names) => names
@@ -126,6 +130,9 @@ fn run_group(
             .map(|n| model::by_name(n))
             .collect::<Result<_, _>>()?,
     };
+    for name in g.also {
+        models.push(model::by_name(name)?);
+    }
     let config = |w: usize| ModelConfig {
         worker_exe: Some(PathBuf::from(exe())),
         ..ModelConfig::new(w)
@@ -245,10 +252,7 @@ fn run_group(
 
 /// Ways of running whose W the user sets.
 fn takes_workers(runs: Runs) -> bool {
-    matches!(
-        runs,
-        Runs::ThreadPool | Runs::Processes | Runs::EventLoopThreads | Runs::EventLoopToPool
-    )
+    runs.on_w_lanes() || runs == Runs::EventLoopThreads
 }
 
 /// Settings for groups whose iterations take tens to hundreds of milliseconds: flat sampling,

@@ -2,12 +2,18 @@
 //! delay, which [`Models`] run and what [`Vary`] changes. Each line of a table is one
 //! criterion group.
 
+/// Models measured only in the groups that name them ([`Group::also`], [`Models::Named`]):
+/// each teaches its lesson in one or two groups, and a cell in every group would cost bench
+/// time (an IO cell that runs in turn takes seconds) without teaching more.
+pub const ON_REQUEST: &[&str] = &["async-process", "async-naive", "async-in-turn"];
+
 /// Which models a group measures.
 #[derive(Clone, Copy)]
 pub enum Models {
-    /// Every registered model.
+    /// Every registered model but those in [`ON_REQUEST`].
     All,
-    /// Those whose W can be set (a pool, processes, a runtime's threads): for a W sweep.
+    /// Those whose W can be set (a pool, processes, a runtime's threads), but those in
+    /// [`ON_REQUEST`]: for a W sweep.
     TakingW,
     /// These, by name.
     Named(&'static [&'static str]),
@@ -34,6 +40,8 @@ pub struct Group {
     /// The mock server's delay for IO workloads.
     pub delay_ms: Option<u64>,
     pub models: Models,
+    /// Models measured here on top of `models`, for the lesson each teaches on this group.
+    pub also: &'static [&'static str],
     pub vary: Vary,
 }
 
@@ -45,7 +53,16 @@ impl Group {
             size,
             delay_ms: None,
             models: Models::All,
+            also: &[],
             vary: Vary::Models,
+        }
+    }
+
+    /// The same group, measuring `models` too.
+    pub const fn also(self, models: &'static [&'static str]) -> Group {
+        Group {
+            also: models,
+            ..self
         }
     }
 

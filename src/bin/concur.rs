@@ -81,7 +81,7 @@ struct RunArgs {
     /// Comma-separated models, or `all`. `sequential` always runs as the baseline.
     #[arg(long, default_value = "all")]
     models: String,
-    /// Workers (W) for pool, process, async-mt and async-blocking [default: the machine's cores].
+    /// Workers (W) for pool, process, async-mt, async-blocking and async-process [default: the machine's cores].
     #[arg(long, value_parser = parse_count, allow_negative_numbers = true)]
     workers: Option<u64>,
     /// The workload's size (see `concur list`); accepts 100_000_000 and 1e8.
@@ -197,7 +197,7 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Worker => {
-            model::process::serve(io::stdin().lock(), out).context("worker pipe")?;
+            model::worker::serve(io::stdin().lock(), out).context("worker pipe")?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -1,5 +1,5 @@
 //! Models: ways to execute the tasks of a workload (in turn, on threads, on a pool, in other
-//! processes, on async runtimes).
+//! processes, on async runtimes, and two async mistakes kept as lessons).
 //!
 //! A model is split in two so that setup and work are timed apart: [`Model::start`] builds
 //! whatever the model needs (a pool, a runtime, worker processes) and returns an [`Executor`];
@@ -8,12 +8,17 @@
 //! [`Task`]s. Add a model by writing one file here and one line in [`all`].
 
 mod async_blocking;
+mod async_in_turn;
 mod async_mt;
+mod async_naive;
+mod async_process;
 mod async_st;
 mod pool;
-pub mod process;
+mod process;
+mod runs;
 mod sequential;
 mod threads;
+pub mod worker;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,6 +30,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::task::{Task, TaskOutcome};
 
+pub use runs::Runs;
+
 /// What one lane of a model's timeline stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -35,56 +42,6 @@ pub enum Lane {
     Process,
     /// An async task (many of them share a thread).
     Task,
-}
-
-/// How a model runs the tasks it is given: what the baseline choice, the ideal and the
-/// report's rules read, never the model's name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Runs {
-    /// One task after another on one thread: the baseline every speedup is measured against.
-    InTurn,
-    /// A new OS thread for every task.
-    ThreadPerTask,
-    /// A fixed pool of W OS threads, built once.
-    ThreadPool,
-    /// W worker processes; tasks and answers cross a pipe.
-    Processes,
-    /// One event loop on one thread: tasks overlap only while they wait.
-    EventLoop,
-    /// An event loop on W threads (a work-stealing runtime).
-    EventLoopThreads,
-    /// An event loop handing every task to a blocking pool of W threads.
-    EventLoopToPool,
-}
-
-impl Runs {
-    /// True for the ways of running that use one thread for all the tasks' computing, so CPU
-    /// work can never go faster than in turn.
-    pub fn one_thread(self) -> bool {
-        matches!(self, Runs::InTurn | Runs::EventLoop)
-    }
-
-    /// True for the event-loop family (async models).
-    pub fn event_loop(self) -> bool {
-        matches!(
-            self,
-            Runs::EventLoop | Runs::EventLoopThreads | Runs::EventLoopToPool
-        )
-    }
-
-    /// How the report says it, in a few words.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Runs::InTurn => "in turn",
-            Runs::ThreadPerTask => "a thread per task",
-            Runs::ThreadPool => "a thread pool",
-            Runs::Processes => "worker processes",
-            Runs::EventLoop => "one event loop",
-            Runs::EventLoopThreads => "an event loop on W threads",
-            Runs::EventLoopToPool => "an event loop handing work to a blocking pool",
-        }
-    }
 }
 
 /// What a model declares about itself. Everything the report knows about a model comes from
@@ -236,7 +193,8 @@ pub struct ModelInfo {
     pub creates: String,
 }
 
-/// The baseline among `models`: the first that runs its tasks in turn.
+/// The baseline among `models`: the first that runs its tasks in turn ([`Runs::InTurn`]; an
+/// event loop that awaits in turn is not one: it is compared with the baseline, like the rest).
 pub fn baseline<'a>(models: &[&'a dyn Model]) -> Option<&'a dyn Model> {
     models
         .iter()
@@ -254,6 +212,9 @@ pub fn all() -> Vec<&'static dyn Model> {
         &async_st::AsyncSingle,
         &async_mt::AsyncMulti,
         &async_blocking::AsyncBlocking,
+        &async_process::AsyncProcess,
+        &async_naive::AsyncNaive,
+        &async_in_turn::AsyncInTurn,
     ]
 }
 

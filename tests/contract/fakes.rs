@@ -64,55 +64,72 @@ enum Fault {
     WrongOutputs,
 }
 
-/// A model that runs every task in turn on the calling thread, declares itself a thread pool,
-/// and breaks the contract in one known way.
+/// A model that runs every task in turn on the calling thread, declares itself a thread pool
+/// (or what `runs` says), and breaks the contract in one known way.
 struct Fake {
     name: &'static str,
     fault: Fault,
+    /// What it declares.
+    runs: Runs,
     /// Exactly the rules it must be caught breaking.
     breaks: &'static [&'static str],
 }
 
-const FAKES: [Fake; 6] = [
+const FAKES: [Fake; 7] = [
     Fake {
         name: "fake-drops-and-swaps",
+        runs: Runs::ThreadPool,
         fault: Fault::DropsAndSwaps,
         breaks: &["one outcome per task, in task order", "the answer is right"],
     },
     Fake {
         name: "fake-outlives-the-run",
+        runs: Runs::ThreadPool,
         fault: Fault::OutlivesTheRun,
         breaks: &["spans inside the run"],
     },
     Fake {
         name: "fake-lane-beyond-w",
+        runs: Runs::ThreadPool,
         fault: Fault::LaneBeyondW,
         breaks: &["lanes within W"],
     },
     Fake {
         name: "fake-starts-all-at-once",
+        runs: Runs::ThreadPool,
         fault: Fault::StartsAllAtOnce,
         breaks: &["never more than C in flight", "batches one after another"],
     },
     Fake {
         name: "fake-leaves-worker-and-thread",
+        runs: Runs::ThreadPool,
         fault: Fault::LeavesWorkerAndThread,
         breaks: &["nothing left after drop"],
     },
     Fake {
         name: "fake-wrong-outputs",
+        runs: Runs::ThreadPool,
         fault: Fault::WrongOutputs,
         breaks: &["the answer is right"],
     },
+    // Declares that its tasks block its one event loop, yet reports them overlapping: held to
+    // one task at a time in every cell, not only under --concurrency.
+    Fake {
+        name: "fake-blocked-loop-that-overlaps",
+        runs: Runs::EventLoopBlocked,
+        fault: Fault::StartsAllAtOnce,
+        breaks: &["never more than C in flight", "batches one after another"],
+    },
 ];
 
-static FAKE_MODELS: [FakeModel; 6] = [
+static FAKE_MODELS: [FakeModel; 7] = [
     FakeModel(0),
     FakeModel(1),
     FakeModel(2),
     FakeModel(3),
     FakeModel(4),
     FakeModel(5),
+    FakeModel(6),
 ];
 
 /// The [`Model`] of `FAKES[i]`.
@@ -136,7 +153,7 @@ impl Model for FakeModel {
     }
     fn traits(&self) -> Traits {
         Traits {
-            runs: Runs::ThreadPool,
+            runs: FAKES[self.0].runs,
             shares_memory: true,
             preemptive: true,
             color: "#000000",

@@ -115,10 +115,7 @@ fn lanes_within_w(o: &Observed) -> Result<(), String> {
     let lanes: BTreeSet<usize> = spans.iter().map(|s| s.lane).collect();
     let threads: BTreeSet<usize> = spans.iter().map(|s| s.thread).collect();
     let mut problems = Vec::new();
-    let pool = matches!(
-        runs,
-        Runs::ThreadPool | Runs::Processes | Runs::EventLoopToPool
-    );
+    let pool = runs.on_w_lanes();
     if pool {
         if let Some(s) = spans.iter().find(|s| s.lane >= w) {
             problems.push(format!(
@@ -145,14 +142,17 @@ fn lanes_within_w(o: &Observed) -> Result<(), String> {
             threads.len()
         ));
     }
-    if runs == Runs::InTurn && (lanes.len() != 1 || threads.len() != 1) {
+    let one_lane = matches!(runs, Runs::InTurn | Runs::EventLoopInTurn);
+    if one_lane && (lanes.len() != 1 || threads.len() != 1) {
         problems.push(format!(
-            "in turn means one lane and one thread, but it used lanes {lanes:?} on threads {threads:?}"
+            "{} means one lane and one thread, but it used lanes {lanes:?} on threads {threads:?}",
+            runs.describe()
         ));
     }
-    if runs == Runs::EventLoop && threads.len() != 1 {
+    if !one_lane && runs.one_thread() && threads.len() != 1 {
         problems.push(format!(
-            "one event loop means one thread, but it used threads {threads:?}"
+            "{} means one thread, but it used threads {threads:?}",
+            runs.describe()
         ));
     }
     if problems.is_empty() {
@@ -163,13 +163,21 @@ fn lanes_within_w(o: &Observed) -> Result<(), String> {
 }
 
 fn never_more_than_c_in_flight(o: &Observed) -> Result<(), String> {
-    let Some(c) = o.config.in_flight else {
-        return Ok(());
+    // A model that declares it runs one task at a time has C = 1 whatever it was given.
+    let runs = o.model.traits().runs;
+    let c = match (runs.one_at_a_time(), o.config.in_flight) {
+        (true, _) => 1,
+        (false, Some(c)) => c,
+        (false, None) => return Ok(()),
     };
     let (most, at, tasks) = most_overlapping(&o.record.timeline);
     if most > c {
+        let why = match runs.one_at_a_time() {
+            true => format!("but {} runs one task at a time", runs.describe()),
+            false => format!("more than C = {c}"),
+        };
         Err(format!(
-            "{most} spans overlap at {at:.6} s (tasks {tasks:?}), more than C = {c}"
+            "{most} spans overlap at {at:.6} s (tasks {tasks:?}), {why}"
         ))
     } else {
         Ok(())

@@ -190,7 +190,11 @@ pub fn cell(models: &[ModelInfo], spec: &Spec) -> Cell {
     };
     let in_flight = match (spec.kind, spec.varied, model.runs) {
         (_, Varied::Window(k) | Varied::Batch(k), _) => k,
-        (Kind::Io, _, Runs::EventLoop | Runs::EventLoopThreads | Runs::ThreadPerTask) => n,
+        (
+            Kind::Io,
+            _,
+            Runs::EventLoop | Runs::EventLoopThreads | Runs::ThreadPerTask | Runs::EventLoopBlocked,
+        ) => n,
         _ => workers,
     };
     let io = spec.kind == Kind::Io;

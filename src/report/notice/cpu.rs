@@ -121,7 +121,10 @@ fn loop_threads(m: &[&Row], t: Option<&Row>) -> Option<String> {
 
 /// Worker processes pay for pipes and for starting up.
 fn processes(m: &[&Row], t: Option<&Row>) -> Option<String> {
-    let (p, t) = (fastest_of(m, &[Runs::Processes])?, t?);
+    let (p, t) = (
+        fastest_of(m, &[Runs::Processes, Runs::EventLoopToProcesses])?,
+        t?,
+    );
     Some(if p.high() < t.low() {
         format!(
             "Surprise: {} ({}) beat {} ({}) despite sending every task and answer through a \

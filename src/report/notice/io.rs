@@ -1,7 +1,8 @@
 //! The textbook checks for IO-bound work: concurrent models overlap their waits; threads and
 //! event loops both do that well for a few requests; a model that waits with a thread each
-//! keeps only as many requests in flight as it has threads. Models are picked by how they
-//! declared they run, and the in-flight counts are the ones recorded.
+//! keeps only as many requests in flight as it has threads; an event loop whose tasks block it,
+//! or that awaits them in turn, overlaps nothing. Models are picked by how they declared they
+//! run, and the in-flight counts are the ones recorded.
 
 use crate::format::{ratio, speedup, time};
 use crate::ideal::Bound;
@@ -16,12 +17,18 @@ pub fn checks(m: &[&Row]) -> Vec<String> {
     out.extend(overlap(m));
     out.extend(threads_vs_loops(m));
     out.extend(few_in_flight(m));
+    out.extend(no_overlap(m));
     out
+}
+
+/// True for a row whose model can have two tasks going at once.
+fn concurrent(r: &Row) -> bool {
+    !r.is_baseline() && !r.model.runs.one_at_a_time()
 }
 
 /// The best concurrent model against running in turn.
 fn overlap(m: &[&Row]) -> Option<String> {
-    let b = m.iter().copied().find(|r| !r.is_baseline())?;
+    let b = m.iter().copied().find(|r| concurrent(r))?;
     let sp = b.speedup()?;
     Some(if sp >= 2.0 {
         format!(
@@ -77,18 +84,18 @@ fn few_in_flight(m: &[&Row]) -> Option<String> {
     let all_in = m
         .iter()
         .copied()
-        .find(|r| !r.is_baseline() && r.cell.in_flight >= r.cell.tasks)?;
+        .find(|r| concurrent(r) && r.cell.in_flight >= r.cell.tasks)?;
     let few = m
         .iter()
         .rev()
         .copied()
         .find(|r| {
             let delay_bound = r.cell.ideal.is_some_and(|i| i.bound == Bound::Delay);
-            !r.is_baseline() && delay_bound && r.cell.in_flight < r.cell.tasks
+            concurrent(r) && delay_bound && r.cell.in_flight < r.cell.tasks
         })
         .filter(|r| r.cell.in_flight > 0)?;
     let rounds = few.cell.tasks.div_ceil(few.cell.in_flight);
-    let per = if few.model.runs == Runs::Processes {
+    let per = if few.model.runs.worker_processes() {
         "one per worker process"
     } else {
         "one per thread"
@@ -107,4 +114,45 @@ fn few_in_flight(m: &[&Row]) -> Option<String> {
         all_in.cell.tasks,
         speedup(mean(few) / mean(all_in))
     ))
+}
+
+/// Event loops whose tasks never overlapped (blocked by them, or awaiting them in turn), each
+/// against the one event loop that let its tasks wait together.
+fn no_overlap(m: &[&Row]) -> Vec<String> {
+    let together = fastest_of(m, &[Runs::EventLoop]);
+    m.iter()
+        .filter(|r| r.model.runs.event_loop() && r.model.runs.one_at_a_time())
+        .map(|r| {
+            let why = if r.model.runs == Runs::EventLoopBlocked {
+                "every task called blocking code, which holds the loop's only thread until it \
+                 returns, so tasks spawned to wait together waited one after another"
+            } else {
+                "each task was awaited before the next was started: async syntax, but nothing \
+                 waited at the same time"
+            };
+            let against = together.map_or(String::new(), |a| {
+                format!(
+                    ", against {} for {} ({}), whose tasks waited together",
+                    time(mean(a)),
+                    a.label,
+                    a.model.runs.describe()
+                )
+            });
+            let gain = match (r.speedup(), r.cell.verdict.ideal_speedup) {
+                (Some(sp), Some(ideal)) => format!(
+                    ", {} the in-turn speed where its ideal allowed {}",
+                    speedup(sp),
+                    speedup(ideal)
+                ),
+                (Some(sp), None) => format!(", {} the in-turn speed", speedup(sp)),
+                _ => String::new(),
+            };
+            format!(
+                "{} ({}) took {}{gain}{against}: {why}.",
+                r.label,
+                r.model.runs.describe(),
+                time(mean(r)),
+            )
+        })
+        .collect()
 }
