@@ -145,7 +145,7 @@ fn threads_created() -> u64 {
     // Naming the interposer here keeps the object file that defines it in every binary that
     // takes a census, whatever order the linker meets the archives in.
     std::hint::black_box(interpose::pthread_create as *const () as usize);
-    interpose::CREATED.load(Ordering::Relaxed)
+    interpose::CREATED.load(Ordering::SeqCst)
 }
 
 #[cfg(all(
@@ -262,6 +262,10 @@ mod interpose {
         let Some(create) = real() else {
             return libc::EAGAIN;
         };
+        // Counted *before* the thread exists: a new thread can run (and take a snapshot, or
+        // be waited for) before its creator gets back from `create`; counted after, it would
+        // land in whatever window the creator resumes in. A refusal takes the count back.
+        CREATED.fetch_add(1, Ordering::SeqCst);
         let rc = match limit() {
             None => {
                 // SAFETY: the caller upholds pthread_create's contract; passed through unchanged.
@@ -283,9 +287,8 @@ mod interpose {
                 rc
             }
         };
-        if rc == 0 {
-            CREATED.fetch_add(1, Ordering::Relaxed);
-        } else {
+        if rc != 0 {
+            CREATED.fetch_sub(1, Ordering::SeqCst);
             REFUSED.fetch_add(1, Ordering::Relaxed);
         }
         rc

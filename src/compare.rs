@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use crate::ideal::{self, Bound, Ideal, ServerRates, Stat};
+use crate::ideal::{self, Bound, Ideal, MixedShape, ServerRates, Stat};
 use crate::model::{self, Model, Runs};
 use crate::run::{Prepared, RunRecord};
 
@@ -80,6 +80,11 @@ fn anomaly_reason(ideal: &Ideal, time: Stat) -> String {
             "faster than the server's delay allows: the server did not wait as long as it was \
              asked to (check the server and its --delay-ms)"
         }
+        Bound::DelayAndCpu => {
+            "faster than the server's delays and the in-turn run's CPU costs allow on its lanes: \
+             the server did not wait as long as asked, or that baseline was slowed (check \
+             --delay-ms and read this speedup as noise)"
+        }
         Bound::Requests | Bound::Connections => {
             "faster than the server's calibrated rate: the calibration underestimated the \
              server (it may have been measured at a noisy moment)"
@@ -121,6 +126,23 @@ pub fn cell_io_ideal(
 pub fn io_least(floors: &[f64], batches: &[usize], in_flight: usize, runs: Runs) -> Option<Ideal> {
     let lanes = if runs.one_at_a_time() { 1 } else { in_flight };
     ideal::io(floors, batches, lanes, None, None)
+}
+
+/// A started mixed cell's shape for its ideal: which tasks are requests (with their server
+/// delays), what it keeps in flight, its CPU lanes, the cores and its batches.
+pub fn mixed_shape(cell: &Prepared) -> MixedShape {
+    MixedShape {
+        floors_s: cell
+            .io_tasks()
+            .iter()
+            .zip(cell.floors())
+            .map(|(io, floor)| io.then_some(*floor))
+            .collect(),
+        in_flight: cell.in_flight(),
+        cpu_lanes: cpu_lanes(cell),
+        cores: crate::run::cores(),
+        batches: cell.batch_sizes(),
+    }
 }
 
 /// The run with the median wall time (the lower median for an even count).

@@ -12,6 +12,13 @@
 //!   in flight, per batch; or, when longer, the requests over the server's measured
 //!   request rate on kept-alive connections, or the new connections the run opened over the
 //!   server's measured connection rate. The bound that binds is named.
+//! - **Mixed** (requests among CPU tasks): the larger of two lower bounds, per batch. Every
+//!   task holds one of the lanes that keep requests in flight for at least its length (a
+//!   request its server delay, a CPU task its share of the in-turn time): their best schedule
+//!   on those lanes; exact for a pool or running in turn, whose lanes wait and compute alike.
+//!   And the CPU tasks alone on the CPU lanes (time-sliced over the cores when there are
+//!   more): what binds one event loop, whose waits take no lane. Or the server's rates, when
+//!   slower.
 
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +70,8 @@ pub enum Bound {
     Requests,
     /// The server's rate of accepting new connections.
     Connections,
+    /// Requests and CPU tasks sharing the lanes that wait: each holds one for its length.
+    DelayAndCpu,
 }
 
 impl Bound {
@@ -73,6 +82,7 @@ impl Bound {
             Bound::Delay => "server delay",
             Bound::Requests => "server request rate",
             Bound::Connections => "connection setup",
+            Bound::DelayAndCpu => "server delay + CPU",
         }
     }
 }
@@ -184,6 +194,84 @@ pub fn io(
     })
 }
 
+/// What a mixed cell's ideal is made of (see [`mixed`]): which tasks are requests and how
+/// the model runs them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MixedShape {
+    /// Each task's least time if it is a request (the server's delay), `None` for CPU tasks.
+    pub floors_s: Vec<Option<f64>>,
+    /// Tasks the model keeps in flight at once: the lanes every task holds while it runs.
+    pub in_flight: usize,
+    /// Threads that compute at once (see `compare::cpu_lanes`).
+    pub cpu_lanes: usize,
+    pub cores: usize,
+    pub batches: Vec<usize>,
+}
+
+/// The mixed ideal: per batch, the larger of the best schedule of every task's length (a
+/// request's delay, a CPU task's share of `baseline` by the in-turn run's `costs`) on the
+/// lanes in flight, and the CPU tasks alone on the CPU lanes (time-sliced over the cores when
+/// there are more); `rates`, the IO ideal by the server's rates, when it is longer.
+pub fn mixed(shape: &MixedShape, costs: &[f64], baseline: Stat, rates: Option<Ideal>) -> Ideal {
+    let at = |total: f64| {
+        let shares = shares(costs, total);
+        let (mut seconds, mut held, mut lower) = (0.0, 0.0, false);
+        let mut from = 0;
+        for &n in &shape.batches {
+            let to = (from + n).min(shape.floors_s.len());
+            let range = from..to;
+            from = to;
+            let length =
+                |i: usize| shape.floors_s[i].unwrap_or(shares.get(i).copied().unwrap_or(0.0));
+            let lengths: Vec<f64> = range.clone().map(length).collect();
+            let cpu: Vec<f64> = range
+                .filter(|&i| shape.floors_s[i].is_none())
+                .map(length)
+                .collect();
+            let together = schedule(&lengths, shape.in_flight);
+            let alone = if shape.cpu_lanes > shape.cores {
+                time_sliced(&cpu, shape.cores)
+            } else {
+                schedule(&cpu, shape.cpu_lanes)
+            };
+            if together.seconds >= alone.seconds {
+                seconds += together.seconds;
+                held += together.seconds;
+                lower |= together.method == Method::LowerBound;
+            } else {
+                seconds += alone.seconds;
+                // The CPU schedule is exact for the CPU work alone, not proven for the requests
+                // around it.
+                lower = true;
+            }
+        }
+        let every_task_a_lane = shape.batches.iter().all(|&n| shape.in_flight >= n);
+        let bound = match (held * 2.0 >= seconds, every_task_a_lane) {
+            (false, _) => Bound::Cores,
+            (true, true) => Bound::Delay,
+            (true, false) => Bound::DelayAndCpu,
+        };
+        let method = if lower {
+            Method::LowerBound
+        } else {
+            Method::Exact
+        };
+        (seconds, bound, method)
+    };
+    let (seconds, bound, method) = at(baseline.mean_s);
+    let ideal = Ideal {
+        seconds,
+        low_s: at(baseline.low_s).0,
+        high_s: at(baseline.high_s).0,
+        bound,
+        method,
+    };
+    match rates {
+        Some(r) if r.seconds > ideal.high_s => r,
+        _ => ideal,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,5 +321,43 @@ mod tests {
         );
         assert!(Stat::new(f64::NAN, 1.0, 2.0).is_none());
         assert!(Stat::new(1e308, 1e308, f64::INFINITY).is_none());
+    }
+
+    #[test]
+    fn the_mixed_ideal_is_the_tighter_of_shared_lanes_and_cpu_lanes() {
+        // Four requests of 0.1 s and two CPU tasks that took 0.1 s each in turn (the in-turn
+        // run: 0.6 s, each task's measured cost 0.1).
+        let floors = vec![Some(0.1), None, Some(0.1), Some(0.1), None, Some(0.1)];
+        let shape = |in_flight, cpu_lanes| MixedShape {
+            floors_s: floors.clone(),
+            in_flight,
+            cpu_lanes,
+            cores: 2,
+            batches: vec![6],
+        };
+        let base = Stat::new(0.6, 0.6, 0.6).unwrap();
+        let costs = [0.1; 6];
+        // In turn: everything on one lane.
+        let seq = mixed(&shape(1, 1), &costs, base, None);
+        assert!(close(seq.seconds, 0.6) && seq.bound == Bound::DelayAndCpu);
+        assert_eq!(seq.method, Method::Exact);
+        // A pool of 2: six lengths on two lanes.
+        assert!(close(mixed(&shape(2, 2), &costs, base, None).seconds, 0.3));
+        // One event loop: every request in flight, the CPU work on one thread.
+        let one_loop = mixed(&shape(6, 1), &costs, base, None);
+        assert!(close(one_loop.seconds, 0.2) && one_loop.bound == Bound::Cores);
+        assert_eq!(one_loop.method, Method::LowerBound);
+        // A thread per task: the longest task, each on its own lane.
+        let threads = mixed(&shape(6, 6), &costs, base, None);
+        assert!(close(threads.seconds, 0.1) && threads.bound == Bound::Delay);
+        // The server's rate binds when it is slower.
+        let slow = Ideal {
+            seconds: 5.0,
+            low_s: 5.0,
+            high_s: 5.0,
+            bound: Bound::Requests,
+            method: Method::LowerBound,
+        };
+        assert_eq!(mixed(&shape(6, 6), &costs, base, Some(slow)), slow);
     }
 }

@@ -1,5 +1,6 @@
 //! A cell's identity as typed data: which workload, which comparison inside its section, which
-//! model, and the one parameter the comparison varies (workers, size, window, batch, delay).
+//! model, and the one parameter the comparison varies (workers, size, window, batch, delay, or
+//! a pool's workers and batch together).
 //!
 //! Like criterion's `BenchmarkId`, but with typed accessors: the identity travels from the
 //! bench to `results.json` to the page, and nothing downstream parses meaning back out of a
@@ -22,6 +23,9 @@ pub enum Comparison {
     Limits,
     /// The workload's size swept (e.g. `crowd` at N = 100, 1000, 10000).
     Sizes,
+    /// The settings a tutorial ran the workload with (its pool size, its batches), to compare
+    /// with the figures it printed.
+    Tutorial,
 }
 
 impl Comparison {
@@ -32,6 +36,7 @@ impl Comparison {
             Comparison::Scaling => "-scaling",
             Comparison::Limits => "-limits",
             Comparison::Sizes => "-sizes",
+            Comparison::Tutorial => "-tutorial",
         }
     }
 }
@@ -50,13 +55,16 @@ pub enum Varied {
     Batch(usize),
     /// The server's delay per reply, in milliseconds.
     Delay(u64),
+    /// W workers taking batches of this many, each waited for (a pool in batches).
+    WorkersBatch { workers: usize, batch: usize },
 }
 
 impl Varied {
-    /// The axis name: `W`, `N`, `window`, `batch`, `delay (ms)`.
+    /// The axis name: `W`, `N`, `window`, `batch`, `delay (ms)`, `W, batch`.
     pub fn axis(&self) -> &'static str {
         match self {
             Varied::Workers(_) => "W",
+            Varied::WorkersBatch { .. } => "W, batch",
             Varied::Size(_) => "N",
             Varied::Window(_) => "window",
             Varied::Batch(_) => "batch",
@@ -69,6 +77,7 @@ impl Varied {
         match *self {
             Varied::Workers(n) | Varied::Window(n) | Varied::Batch(n) => n as f64,
             Varied::Size(n) | Varied::Delay(n) => n as f64,
+            Varied::WorkersBatch { workers, .. } => workers as f64,
         }
     }
 
@@ -79,6 +88,7 @@ impl Varied {
             Varied::Size(n) | Varied::Delay(n) => n.to_string(),
             Varied::Window(n) => format!("window-{n}"),
             Varied::Batch(n) => format!("batch-{n}"),
+            Varied::WorkersBatch { workers, batch } => format!("w{workers}-batch-{batch}"),
         }
     }
 }
@@ -92,6 +102,9 @@ impl fmt::Display for Varied {
             Varied::Window(n) => write!(f, "window of {n}"),
             Varied::Batch(n) => write!(f, "batches of {n}"),
             Varied::Delay(n) => write!(f, "delay {n} ms"),
+            Varied::WorkersBatch { workers, batch } => {
+                write!(f, "W={workers}, batches of {batch}")
+            }
         }
     }
 }
@@ -172,5 +185,15 @@ mod tests {
         );
         assert_eq!(id.slug(), "api-limits-threads-window-window-5");
         assert_eq!(Varied::Workers(3).to_string(), "W=3");
+        let pool = Varied::WorkersBatch {
+            workers: 5,
+            batch: 10,
+        };
+        let json = serde_json::to_string(&pool).unwrap();
+        assert_eq!(serde_json::from_str::<Varied>(&json).unwrap(), pool);
+        assert_eq!(
+            (pool.to_string().as_str(), pool.bench_value().as_str()),
+            ("W=5, batches of 10", "w5-batch-10")
+        );
     }
 }

@@ -3,8 +3,8 @@
 //! The map, one module a paragraph (see ARCHITECTURE.md for the invariants):
 //!
 //! - [`workload`]: *what* to compute. A workload is a named, parameterised job made of
-//!   independent tasks with a known answer (`primes`, `sum-squares`, `uneven`, `sites`, …). It
-//!   never spawns anything.
+//!   independent tasks with a known answer (`primes`, `sum-squares`, `uneven`, `sites`,
+//!   `mixed`, …). It never spawns anything.
 //! - [`kernel`]: the CPU kernels tasks run (`is_prime`, `sum_squares`, `sum_to`), kept honest
 //!   with `black_box`; it depends on nothing else in the crate.
 //! - [`api_protocol`]: the api workload's question and answer, shared by the mock's responder
@@ -18,7 +18,8 @@
 //!   batches of tasks, recording a span for each. It declares what it is ([`model::Traits`]:
 //!   how it runs tasks, what it shares, its colour) and never names a workload.
 //! - [`run`]: where the two meet. Runs a cell, checks the answer, and produces a
-//!   [`run::RunRecord`] with what the run created ([`census`]).
+//!   [`run::RunRecord`] with what the run created ([`census`]) and, where requests run
+//!   among CPU tasks, each request's [`latency`] against the server's delay.
 //! - [`ideal`]: the best time a cell allows (a [`schedule`] of measured task costs, or the
 //!   server's delays and rates), from the same statistic as the measurement.
 //! - [`compare`]: the baseline (by declaration), speedups, efficiencies and anomalies, for
@@ -55,6 +56,7 @@ pub mod ideal;
 pub mod identity;
 pub mod interrupt;
 pub mod kernel;
+pub mod latency;
 pub mod limits;
 pub mod measure;
 pub mod mem;

@@ -10,8 +10,11 @@
 use serde::Serialize;
 
 use crate::census::Census;
-use crate::compare::{baseline_first, cell_io_ideal, cpu_lanes, io_least, judge, median, Verdict};
+use crate::compare::{
+    baseline_first, cell_io_ideal, cpu_lanes, io_least, judge, median, mixed_shape, Verdict,
+};
 use crate::ideal::{self, Ideal, ServerRates, Stat};
+use crate::latency::IoLatency;
 use crate::model::{Model, ModelConfig, Runs};
 use crate::remote;
 use crate::run::{task_costs, Prepared, RunRecord};
@@ -37,6 +40,9 @@ pub struct Row {
     pub peak_rss_bytes: Option<u64>,
     /// What the median run created: threads, async tasks, processes, connections.
     pub census: Census,
+    /// Requests among CPU tasks: their latency over every request of the repeats that ran
+    /// right, against the server's delay (see [`crate::latency`]).
+    pub io_latency: Option<IoLatency>,
     pub ideal: Option<Ideal>,
     #[serde(flatten)]
     pub verdict: Verdict,
@@ -149,7 +155,7 @@ pub fn run<E>(plan: &Plan, mut each: impl FnMut(Event) -> Result<(), E>) -> Resu
         let Some(row) = judge_row(plan, *model, &cell, &records, &mut baseline) else {
             continue;
         };
-        let lost = !row.ok && plan.workload.kind() == Kind::Io && server_lost(plan, &row);
+        let lost = !row.ok && plan.workload.kind().has_io() && server_lost(plan, &row);
         if lost {
             let url = plan
                 .params
@@ -211,8 +217,16 @@ fn judge_row(
             *baseline = Some((median.clone(), stat));
         }
     }
+    let connections = Some(median.census.connections);
     let ideal = match plan.workload.kind() {
-        Kind::Io => io_ideal(plan, cell, Some(median.census.connections)),
+        Kind::Io => io_ideal(plan, cell, connections),
+        Kind::Mixed => baseline
+            .as_ref()
+            .filter(|_| plan.delay_known)
+            .map(|(b, stat)| {
+                let rates = io_ideal(plan, cell, connections);
+                ideal::mixed(&mixed_shape(cell), &task_costs(b), *stat, rates)
+            }),
         Kind::Cpu => baseline.as_ref().map(|(b, stat)| {
             let cores = crate::run::cores();
             ideal::cpu(
@@ -244,6 +258,15 @@ fn judge_row(
         setup_s: median.setup_s,
         peak_rss_bytes: median.peak_rss_bytes,
         census: median.census,
+        // Judged against the server's delay: none with somebody else's server (`--server`).
+        io_latency: cell
+            .io_latency(
+                records
+                    .iter()
+                    .filter(|r| r.ok)
+                    .map(|r| r.timeline.as_slice()),
+            )
+            .filter(|_| plan.delay_known),
         ideal,
         verdict,
         server_rates: plan.rates,
@@ -268,7 +291,7 @@ fn server_lost(plan: &Plan, row: &Row) -> bool {
 
 /// The IO ideal of a started cell in `concur run`, if the server's delay is known.
 fn io_ideal(plan: &Plan, cell: &Prepared, connections: Option<u64>) -> Option<Ideal> {
-    if plan.workload.kind() != Kind::Io || !plan.delay_known {
+    if !plan.workload.kind().has_io() || !plan.delay_known {
         return None;
     }
     cell_io_ideal(cell, plan.rates, connections)
@@ -293,6 +316,7 @@ mod tests {
             setup_s: 0.0,
             peak_rss_bytes: None,
             census: Census::default(),
+            io_latency: None,
             ideal: None,
             verdict: Verdict::default(),
             server_rates: None,

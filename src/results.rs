@@ -15,14 +15,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::census::Census;
 use crate::compare::Verdict;
-use crate::ideal::{Ideal, Stat};
+use crate::ideal::{Ideal, MixedShape, Stat};
 use crate::identity::CellId;
+use crate::latency::IoLatency;
 use crate::model::{Lane, ModelInfo, Span};
 use crate::run::RunRecord;
 use crate::workload::Kind;
 
-/// The `Results::schema` this build writes and reads. Bump it when a field changes meaning.
-pub const SCHEMA: u32 = 2;
+/// The `Results::schema` this build writes. Bump it when a field changes meaning or the shape
+/// changes. Schema 3 added `io_latency` to cells and run records (optional, absent before),
+/// the `server delay + CPU` bound, the `tutorial` comparison and the `workers-batch` value.
+pub const SCHEMA: u32 = 3;
+
+/// The schemas this build reads: 2 is 3 without what 3 added, so a schema-2 file (the
+/// committed sample) still renders as it was measured.
+pub const READS: [u32; 2] = [2, 3];
 
 /// No measured time, ideal or ratio in a results file may exceed this (a million seconds).
 pub const MAX_SECONDS: f64 = 1e6;
@@ -41,6 +48,14 @@ pub enum IdealSpec {
     },
     /// Known when the cell ran (IO: the server's delays and rates).
     Known(Ideal),
+    /// Requests among CPU tasks: the in-turn cell's estimate split over its tasks by their
+    /// measured costs, its CPU tasks and the requests' delays scheduled as `shape` says, or
+    /// `rates` (the IO ideal by the server's rates) when that is longer. Known only once
+    /// criterion has measured the in-turn cell.
+    Mixed {
+        shape: MixedShape,
+        rates: Option<Ideal>,
+    },
     /// Nothing to compare with (e.g. a server whose delay is not known).
     Unknown,
 }
@@ -130,6 +145,10 @@ pub struct Cell {
     pub peak_rss_bytes: Option<u64>,
     /// What the checked run created: threads, async tasks, processes, connections.
     pub census: Census,
+    /// Requests among CPU tasks: their latency against the server's delay, over the checked
+    /// run and every run criterion timed.
+    #[serde(default)]
+    pub io_latency: Option<IoLatency>,
     pub ok: bool,
     pub answer: Option<String>,
     pub expected: String,
@@ -182,10 +201,11 @@ impl Results {
     /// reads, and times that are positive, finite, ordered and below [`MAX_SECONDS`] (a chart
     /// axis up to 1e308 s never finishes its ticks). Names the first bad cell.
     pub fn validate(&self) -> Result<()> {
-        if self.schema != SCHEMA {
+        if !READS.contains(&self.schema) {
             anyhow::bail!(
-                "it has schema {}, this concur reads schema {SCHEMA}: run `cargo bench` again",
-                self.schema
+                "it has schema {}, this concur reads schema {} or {SCHEMA}: run `cargo bench` again",
+                self.schema,
+                READS[0]
             );
         }
         for c in &self.cells {
@@ -198,6 +218,9 @@ impl Results {
                 if Stat::new(i.seconds, i.low_s, i.high_s).is_none() || i.high_s > MAX_SECONDS {
                     anyhow::bail!("cell {} has an impossible ideal {i:?}", c.id);
                 }
+            }
+            if c.io_latency.is_some_and(|l| !l.is_sane(MAX_SECONDS)) {
+                anyhow::bail!("cell {} has an impossible IO latency", c.id);
             }
             if self.model(&c.id.model).is_none() {
                 anyhow::bail!("cell {} names a model the file does not declare", c.id);

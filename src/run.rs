@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::census::{self, Census};
 use crate::error::{Error, Result};
+use crate::latency::{self, IoLatency};
 use crate::mem;
 use crate::model::{Executor, Lane, Model, ModelConfig, Span, TaskRun};
 use crate::task::Task;
@@ -49,6 +50,10 @@ pub struct RunRecord {
     /// What the run created: threads, tasks, processes, connections (its workers' included).
     #[serde(default)]
     pub census: Census,
+    /// Where requests run among CPU tasks: each request's latency (its span) as p50, p95 and
+    /// max, against the server's delay; `None` for runs of one kind of task, or that failed.
+    #[serde(default)]
+    pub io_latency: Option<IoLatency>,
 }
 
 impl RunRecord {
@@ -80,6 +85,7 @@ impl RunRecord {
             lane: model.lane(),
             timeline: Vec::new(),
             census: Census::default(),
+            io_latency: None,
         }
     }
 }
@@ -225,6 +231,7 @@ impl Prepared {
             lane: self.model.lane(),
             timeline: Vec::new(),
             census,
+            io_latency: None,
         };
         let runs = match executed {
             Ok(runs) => runs,
@@ -244,6 +251,9 @@ impl Prepared {
             record.timeline.push(run.span);
         }
         record.failed_tasks = errors.values().sum();
+        if record.failed_tasks == 0 {
+            record.io_latency = self.io_latency([record.timeline.as_slice()]);
+        }
         record.errors = errors
             .into_iter()
             .map(|(e, n)| format!("{n} × {e}"))
@@ -286,9 +296,32 @@ impl Prepared {
         self.in_flight
     }
 
-    /// Each IO task's least time (the server's delay), in seconds; empty for CPU cells.
+    /// Each IO task's least time (the server's delay), in seconds; empty for CPU cells, 0
+    /// for the CPU tasks of a mixed one.
     pub fn floors(&self) -> &[f64] {
         &self.floors_s
+    }
+
+    /// True when the cell's tasks are requests and CPU work together.
+    pub fn mixes(&self) -> bool {
+        self.tasks.iter().any(Task::is_io) && self.tasks.iter().any(|t| !t.is_io())
+    }
+
+    /// Whether each task is a request, by task index.
+    pub fn io_tasks(&self) -> Vec<bool> {
+        self.tasks.iter().map(Task::is_io).collect()
+    }
+
+    /// The IO latency over every request of `timelines` (runs of this cell), for a cell whose
+    /// requests run among CPU tasks; `None` otherwise (see [`crate::latency`]).
+    pub fn io_latency<'a>(
+        &self,
+        timelines: impl IntoIterator<Item = &'a [Span]>,
+    ) -> Option<IoLatency> {
+        if !self.mixes() {
+            return None;
+        }
+        latency::of_runs(timelines, &self.io_tasks(), &self.floors_s)
     }
 
     /// How many tasks each `--batch` holds, in order (one batch of all without it).

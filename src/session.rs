@@ -17,7 +17,7 @@ use crate::ideal::ServerRates;
 use crate::measure::Plan;
 use crate::mock::{self, MockSpec, Server};
 use crate::model::{self, Model, ModelConfig};
-use crate::workload::{self, IoParams, Kind, Params, Workload};
+use crate::workload::{self, IoParams, Params, Workload};
 use crate::{limits, remote};
 
 /// The most runs per model.
@@ -136,7 +136,7 @@ impl Session {
             notes: Vec::new(),
             _server: None,
         };
-        if workload.kind() != Kind::Io {
+        if !workload.kind().has_io() {
             let io_flags = [
                 ("--delay-ms", opts.delay_ms.is_some()),
                 ("--timeout-ms", opts.timeout_ms.is_some()),
@@ -259,7 +259,7 @@ impl Session {
     /// process two pipes. Names the model that needs the most.
     fn check_open_files(&self) -> Result<()> {
         let tasks = self.workload.plan(&self.params)?.tasks.len();
-        let io = self.workload.kind() == Kind::Io;
+        let io = self.workload.kind().has_io();
         let worst = self.models.iter().map(|m| {
             let in_flight = m.in_flight(&self.config, tasks);
             let sockets = match io {

@@ -124,6 +124,9 @@ pub fn row(r: &Row) -> String {
         ),
         answer(r),
     );
+    if let Some(l) = &r.io_latency {
+        let _ = writeln!(out, "{:<15} ↳ {}", "", latency_line(l));
+    }
     for error in &r.errors {
         let _ = writeln!(out, "{:<15} ! {error}", "");
     }
@@ -131,6 +134,24 @@ pub fn row(r: &Row) -> String {
         let _ = writeln!(out, "{:<15} ⚠ {a}", "");
     }
     out
+}
+
+/// `IO latency p50 302 ms, p95 498 ms, max 502 ms over 60 requests; server delay 100 ms (p95
+/// 4.98× it); CPU tasks 99.1 ms each (median)`.
+pub fn latency_line(l: &crate::latency::IoLatency) -> String {
+    let mut s = format!(
+        "IO latency p50 {}, p95 {}, max {} over {} requests; server delay {} (p95 {} it)",
+        time(l.p50_s),
+        time(l.p95_s),
+        time(l.max_s),
+        l.requests,
+        time(l.delay_s),
+        ratio(l.p95_vs_delay()),
+    );
+    if let Some(c) = l.cpu_task_s {
+        let _ = write!(s, "; its CPU tasks ran {} each (median)", time(c));
+    }
+    s
 }
 
 /// The workloads' names, for a message that asks for one: `primes, sum-squares, …`.

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use crate::model::{self, Model, ModelConfig};
 use crate::run::{Prepared, RunRecord};
 use crate::session::DEFAULT_TIMEOUT_MS;
-use crate::workload::{self, IoParams, Kind, Workload};
+use crate::workload::{self, IoParams, Workload};
 
 /// One cell of the walk and how it went: its record, or why its model could not start.
 pub struct Checked {
@@ -65,7 +65,7 @@ pub fn walk(
 ) {
     for workload in workload::all() {
         let params = workload.params(Some(workload.sizes().small)).map(|mut p| {
-            if workload.kind() == Kind::Io {
+            if workload.kind().has_io() {
                 p.io = Some(IoParams {
                     base_url: base_url.to_string(),
                     delay_ms,

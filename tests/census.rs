@@ -154,7 +154,7 @@ fn threads_make_one_thread_per_task(io: &Params, cpu: &Params) {
 
 fn the_pool_makes_its_threads_at_setup(io: &Params) {
     let (mut cell, setup) = start("sites", "pool", io, W);
-    // W threads asked for and released first (see model/os_threads.rs), then the W workers.
+    // W threads asked for and released first (see os_threads.rs), then the W workers.
     assert_eq!(
         setup,
         Census {
@@ -193,7 +193,7 @@ fn async_makes_tasks_not_threads(io: &Params, n: u64) {
     for model in ["async", "async-mt"] {
         let (mut cell, setup) = start("sites", model, io, W);
         // async-mt: W + 1 threads asked for and released, one to build the runtime on, and
-        // its W workers (see model/os_threads.rs).
+        // its W workers (see os_threads.rs).
         let runtime_threads = if model == "async-mt" {
             2 * (W as u64 + 1)
         } else {
@@ -207,10 +207,13 @@ fn async_makes_tasks_not_threads(io: &Params, n: u64) {
             assert_eq!(r.census.processes, 0, "{model}");
             // One task per request, and one per connection (hyper drives each on its own).
             assert_eq!(r.census.tasks, n + r.census.connections, "{model}");
+            // The shared client's pool: at most one new connection per request in flight.
+            // A later run mostly reuses them, but may open a few: hyper starts a connect for
+            // a request that finds no idle connection, and keeps it when a pooled one wins.
+            assert!(r.census.connections <= n, "{model}: {:?}", r.census);
             connections += r.census.connections;
         }
-        // The shared client's pool: at most one connection per request in flight.
-        assert!((1..=n).contains(&connections), "{model}: {connections}");
+        assert!(connections >= 1, "{model}: no connection at all");
     }
 }
 

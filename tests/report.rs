@@ -1,13 +1,17 @@
-//! The report, rendered from fake schema-2 results built in the test (no bench runs): every
+//! The report, rendered from fake results built in the test (no bench runs): every
 //! section and block is on the page, the numbers are honest (no efficiency above 100% without
 //! ⚠, failed cells without speedups), models come from `results.json` alone, and files are
 //! written safely (rerender never rewrites `results.json`; a bad file is one error naming it).
 //!
-//! The fixture is in `report/fixture.rs` (with `fixture_cpu.rs` and `fixture_io.rs`), the helpers
-//! that read the page in `report/page.rs`, and the tests of writing files in `report/writes.rs`.
+//! The fixture is in `report/fixture.rs` (with `fixture_cpu.rs`, `fixture_io.rs` and
+//! `fixture_mixed.rs`), the helpers that read the page in `report/page.rs`, the tests of
+//! writing files in `report/writes.rs`, and those of the mixed section, the tutorials'
+//! settings and the IO sweep in `report/mixed.rs`.
 
 #[path = "report/fixture.rs"]
 mod fixture;
+#[path = "report/mixed.rs"]
+mod mixed;
 #[path = "report/page.rs"]
 mod page;
 #[path = "report/writes.rs"]

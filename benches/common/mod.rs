@@ -4,32 +4,36 @@
 //!
 //! For every cell the driver starts the model (setup, untimed), runs it once to warm it up,
 //! runs it again to check the answer and record the census and timeline, then lets criterion
-//! time `execute` alone. A cell that fails to start or answers wrong is recorded as failed and
-//! not timed. Records are saved, and the report rendered, only on a real measuring run.
+//! time `execute` alone ([`cell`]). A cell that fails to start or answers wrong is recorded as
+//! failed and not timed. Records are saved, and the report rendered, only on a real measuring
+//! run.
 // Each bench compiles this module on its own and uses only part of the table's vocabulary.
 #![allow(dead_code)]
 
-use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
+use criterion::{BenchmarkGroup, Criterion, SamplingMode};
 
+mod cell;
 mod filter;
 mod table;
 
+use cell::{measure, Spec};
 use filter::Filter;
-pub use table::{Group, Models, Vary};
+// Each bench uses the part of the vocabulary its table needs.
+#[allow(unused_imports)]
+pub use table::{Group, Models, PoolSize, Tutorial, Vary};
 
 use concur::compare;
 use concur::ideal::ServerRates;
 use concur::identity::{CellId, Comparison, Varied};
 use concur::mock::{MockSpec, Server};
 use concur::model::{self, Model, ModelConfig, Runs};
-use concur::results::{self, BenchRecord, IdealSpec, WorkloadInfo};
-use concur::run::{cores, task_costs, Prepared, RunRecord};
-use concur::workload::{self, IoParams, Kind, Params, Workload};
+use concur::results::{self, BenchRecord};
+use concur::run::cores;
+use concur::workload::{self, IoParams, Params};
 
 /// Requests a server waits on before giving up, in benches.
 const TIMEOUT_MS: u64 = 30_000;
@@ -82,14 +86,6 @@ fn calibrate() -> Option<ServerRates> {
             None
         }
     }
-}
-
-/// One cell to measure.
-struct Spec {
-    id: CellId,
-    model: &'static dyn Model,
-    params: Params,
-    config: ModelConfig,
 }
 
 fn run_group(
@@ -147,6 +143,7 @@ fn run_group(
         model,
         params,
         config,
+        notes: Vec::new(),
     };
     let mut specs = Vec::new();
     match g.vary {
@@ -229,6 +226,38 @@ fn run_group(
                 ));
             }
         }
+        Vary::WorkersAt(values) => {
+            let params = params_at(g.size)?;
+            for m in models {
+                for &w in values {
+                    let varied = Varied::Workers(w);
+                    specs.push(spec(
+                        Comparison::Scaling,
+                        m,
+                        varied,
+                        params.clone(),
+                        config(w),
+                    ));
+                }
+            }
+        }
+        Vary::Tutorial(t) => {
+            let params = params_at(g.size)?;
+            let w = t.workers.on(cores());
+            let varied = match t.batch {
+                Some(batch) => Varied::WorkersBatch { workers: w, batch },
+                None => Varied::Workers(w),
+            };
+            for m in models {
+                let cfg = ModelConfig {
+                    batch: t.batch,
+                    ..config(w)
+                };
+                let mut cell = spec(Comparison::Tutorial, m, varied, params.clone(), cfg);
+                cell.notes.push(t.note.to_string());
+                specs.push(cell);
+            }
+        }
     }
     specs.retain(|s| {
         let k = s.id.bench_key();
@@ -267,115 +296,6 @@ fn long_cells(group: &mut BenchmarkGroup<'_, WallTime>) {
         // Ten samples do not need criterion's default 100000 bootstrap resamples for a 95%
         // interval; 10000 keep it stable and cut the analysis after each cell tenfold.
         .nresamples(10_000);
-}
-
-/// Start, warm, check, record, then time one cell.
-fn measure(
-    group: &mut BenchmarkGroup<'_, WallTime>,
-    workload: &'static dyn Workload,
-    s: Spec,
-    delay_ms: Option<u64>,
-    rates: Option<ServerRates>,
-) -> BenchRecord {
-    let mut task_costs_s = Vec::new();
-    let (record, cell) = match Prepared::start(workload, s.model, s.params.clone(), &s.config) {
-        Ok(mut cell) => {
-            // The first run opens connections and fills caches, as criterion's warm-up does;
-            // the second is the one checked and recorded.
-            let _ = cell.run();
-            let record = cell.run();
-            if workload.kind() == Kind::Cpu && s.model.traits().runs == Runs::InTurn && record.ok {
-                // CPU ideals split this cell's estimate by its tasks' costs: take them as
-                // the median of a few runs, not from one run's noise.
-                let mut runs = vec![task_costs(&record)];
-                runs.extend((0..COST_RUNS).map(|_| task_costs(&cell.run())));
-                task_costs_s = median_costs(&runs);
-            }
-            (record, Some(cell))
-        }
-        Err(e) => (
-            RunRecord::failed(workload, s.model, &s.params, &s.config, &e),
-            None,
-        ),
-    };
-    let (in_flight, ideal) = match &cell {
-        Some(cell) => (
-            cell.in_flight(),
-            ideal_spec(cell, &record, workload.kind(), rates),
-        ),
-        None => (0, IdealSpec::Unknown),
-    };
-    let mut record = record;
-    match cell {
-        Some(mut cell) if record.ok => {
-            // Every timed iteration's outcome is checked too: a failed run can be fast
-            // because it failed, and must not pass for a measurement.
-            let mut failed = 0usize;
-            group.bench_function(
-                BenchmarkId::new(s.model.name(), s.id.varied.bench_value()),
-                |b| {
-                    b.iter(|| {
-                        let runs = cell.execute();
-                        let ok = runs
-                            .as_ref()
-                            .is_ok_and(|runs| runs.iter().all(|r| r.outcome.is_ok()));
-                        failed += usize::from(!ok);
-                        black_box(runs)
-                    })
-                },
-            );
-            if failed > 0 {
-                record.ok = false;
-                record.errors.push(format!(
-                    "{failed} timed iterations failed: the time is not shown"
-                ));
-            }
-        }
-        _ => eprintln!("{}: FAILED, not timed: {}", s.id, record.errors.join("; ")),
-    }
-    BenchRecord {
-        id: s.id,
-        model: s.model.info(),
-        workload: WorkloadInfo::of(workload),
-        record,
-        in_flight,
-        delay_ms,
-        ideal,
-        task_costs_s,
-        notes: Vec::new(),
-    }
-}
-
-/// Extra runs of an in-turn CPU cell whose task costs are measured.
-const COST_RUNS: usize = 4;
-
-/// Each task's median cost over `runs`.
-fn median_costs(runs: &[Vec<f64>]) -> Vec<f64> {
-    let n = runs.iter().map(Vec::len).min().unwrap_or(0);
-    (0..n)
-        .map(|i| {
-            let mut v: Vec<f64> = runs.iter().map(|r| r[i]).collect();
-            v.sort_by(f64::total_cmp);
-            v[v.len() / 2]
-        })
-        .collect()
-}
-
-fn ideal_spec(
-    cell: &Prepared,
-    record: &RunRecord,
-    kind: Kind,
-    rates: Option<ServerRates>,
-) -> IdealSpec {
-    match kind {
-        Kind::Cpu => IdealSpec::Cpu {
-            workers: compare::cpu_lanes(cell),
-            cores: cores(),
-            batches: cell.batch_sizes(),
-        },
-        Kind::Io => compare::cell_io_ideal(cell, rates, Some(record.census.connections))
-            .map_or(IdealSpec::Unknown, IdealSpec::Known),
-    }
 }
 
 /// Save this bench's records and render the report from every bench's records so far (only

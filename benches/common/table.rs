@@ -30,6 +30,39 @@ pub enum Vary {
     Sizes(&'static [u64]),
     /// A sliding window of N in flight against batches of N.
     Limits(usize),
+    /// W at these values (no baseline of its own: the group's in-turn cell of the same work,
+    /// e.g. the workload's model comparison, is the one speedups are measured against).
+    WorkersAt(&'static [usize]),
+    /// The settings a tutorial ran the workload with, and what it printed (the cell's note).
+    Tutorial(Tutorial),
+}
+
+/// A tutorial's own settings: its pool's size, whether it waited for batches, what it measured.
+#[derive(Clone, Copy)]
+pub struct Tutorial {
+    pub workers: PoolSize,
+    pub batch: Option<usize>,
+    /// The tutorial's figures and why ours differ, shown beside the cell.
+    pub note: &'static str,
+}
+
+/// How many workers a tutorial's pool had.
+#[derive(Clone, Copy)]
+pub enum PoolSize {
+    /// As many as it said (`max_workers=5`).
+    Fixed(usize),
+    /// Python's default for `ThreadPoolExecutor()`: min(32, cores + 4).
+    PythonDefault,
+}
+
+impl PoolSize {
+    /// W on a machine with `cores` cores.
+    pub fn on(self, cores: usize) -> usize {
+        match self {
+            PoolSize::Fixed(w) => w,
+            PoolSize::PythonDefault => (cores + 4).min(32),
+        }
+    }
 }
 
 /// One criterion group: a row of a bench's table.

@@ -1,6 +1,7 @@
 //! A workload's section as the page shows it: for each comparison a block with its heading,
-//! its charts (bars for models and limits, speedup against W for scaling, time and memory
-//! against N side by side for sizes), its "what to notice" sentences and its table; then the
+//! its charts (bars for models, limits and the tutorial's settings, with IO latency where
+//! requests ran among CPU tasks; speedup against W for scaling; time and memory against N side
+//! by side for sizes), its "what to notice" sentences and its table; then the
 //! timeline of one run per model. The charts are drawn here and handed back to be written.
 
 use anyhow::Result;
@@ -104,6 +105,7 @@ pub fn section_view(s: &Section, cores: usize, charts: &mut Vec<Chart>) -> Resul
         kind: match s.kind {
             Kind::Cpu => "CPU-bound".into(),
             Kind::Io => "IO-bound".into(),
+            Kind::Mixed => "IO and CPU".into(),
         },
         summary: s.summary.clone(),
         blocks,
@@ -131,16 +133,65 @@ fn block_view(s: &Section, b: &Block, cores: usize, charts: &mut Vec<Chart>) -> 
                     s.workload
                 ),
             ));
-            (
-                "Time per model".to_string(),
+            let mut intro = format!(
+                "Every model ran the same {tasks} tasks. Each bar is criterion's mean time per \
+                 run with its 95% confidence interval; the thick tick is the ideal, the best \
+                 time {}.",
+                match s.kind {
+                    Kind::Cpu => "the machine's cores allow for this work",
+                    Kind::Io => "the server allows",
+                    Kind::Mixed => "the server's delays and the machine's cores allow together",
+                }
+            );
+            if all.iter().any(|r| r.cell.io_latency.is_some()) {
+                figures.push(figure(
+                    charts,
+                    &format!("{name}-latency"),
+                    charts::latency(&all)?,
+                    format!(
+                        "{}: IO latency per model, p50, p95 and max, against the server's delay",
+                        s.workload
+                    ),
+                ));
+                intro.push_str(
+                    " Below it, each request's latency (from its task's start to its reply \
+                     read) per model: what CPU work running beside the requests did to them.",
+                );
+            }
+            ("Time per model".to_string(), intro)
+        }
+        Comparison::Tutorial => {
+            figures.push(figure(
+                charts,
+                &name,
+                charts::bars(&all)?,
                 format!(
-                    "Every model ran the same {tasks} tasks. Each bar is criterion's mean time \
-                     per run with its 95% confidence interval; the thick tick is the ideal, the \
-                     best time {}.",
-                    match s.kind {
-                        Kind::Cpu => "the machine's cores allow for this work",
-                        Kind::Io => "the server allows",
-                    }
+                    "{}: the tutorial's settings, mean time per run against in turn",
+                    s.workload
+                ),
+            ));
+            let drawn: Vec<&Row> = all
+                .iter()
+                .copied()
+                .filter(|r| !r.cell.timeline.is_empty())
+                .collect();
+            if !drawn.is_empty() {
+                figures.push(figure(
+                    charts,
+                    &format!("{name}-timeline"),
+                    charts::timeline(&drawn)?,
+                    format!(
+                        "{}: one run with the tutorial's settings, tasks on their lanes",
+                        s.workload
+                    ),
+                ));
+            }
+            (
+                "As the tutorial ran it".to_string(),
+                format!(
+                    "The same {tasks} tasks with the settings the tutorial used for them (its \
+                     pool's size, its batches), so our speedup over running in turn can be set \
+                     beside the figures it printed."
                 ),
             )
         }

@@ -113,13 +113,12 @@ pub fn join(
                     batches,
                 },
                 Some(b),
-            ) => cells[b].time.map(|t| {
-                let costs = match latest[b].task_costs_s.as_slice() {
-                    [] => task_costs(&latest[b].record),
-                    measured => measured.to_vec(),
-                };
-                ideal::cpu(&costs, t, *workers, *cores, batches)
-            }),
+            ) => cells[b]
+                .time
+                .map(|t| ideal::cpu(&costs_of(&latest[b]), t, *workers, *cores, batches)),
+            (IdealSpec::Mixed { shape, rates }, Some(b)) => cells[b]
+                .time
+                .map(|t| ideal::mixed(shape, &costs_of(&latest[b]), t, *rates)),
             _ => None,
         };
         let c = &cells[i];
@@ -137,6 +136,15 @@ pub fn join(
     }
     keep_drawn_timelines(&mut cells);
     cells
+}
+
+/// The in-turn cell's task costs its ideal is split by: the median of several runs where the
+/// bench measured them, else its checked run's.
+fn costs_of(baseline: &BenchRecord) -> Vec<f64> {
+    match baseline.task_costs_s.as_slice() {
+        [] => task_costs(&baseline.record),
+        measured => measured.to_vec(),
+    }
 }
 
 /// The measured in-turn cell doing the same work as cell `i`: the same workload, size, task
@@ -165,8 +173,8 @@ fn baseline_of(cells: &[Cell], i: usize, in_turn: &dyn Fn(&str) -> bool) -> Opti
         .copied()
 }
 
-/// The page draws one run per model for a workload's model comparison and limits, and for a
-/// size sweep at its smallest size: every other timeline is dropped.
+/// The page draws one run per model for a workload's model comparison, limits and tutorial
+/// settings, and for a size sweep at its smallest size: every other timeline is dropped.
 fn keep_drawn_timelines(cells: &mut [Cell]) {
     let mut smallest: HashMap<(String, String), u64> = HashMap::new();
     for c in cells
@@ -179,7 +187,7 @@ fn keep_drawn_timelines(cells: &mut [Cell]) {
     }
     for c in cells.iter_mut() {
         let drawn = match c.id.comparison {
-            Comparison::Models | Comparison::Limits => true,
+            Comparison::Models | Comparison::Limits | Comparison::Tutorial => true,
             Comparison::Scaling => false,
             Comparison::Sizes => {
                 smallest.get(&(c.id.workload.clone(), c.id.model.clone())) == Some(&c.size)
@@ -228,6 +236,7 @@ fn to_cell(rec: &BenchRecord, estimate: Option<&std::result::Result<Stat, String
         setup_s: r.setup_s,
         peak_rss_bytes: r.peak_rss_bytes,
         census: r.census,
+        io_latency: r.io_latency,
         ok: r.ok,
         answer: r.answer.clone(),
         expected: r.expected.clone(),

@@ -1,7 +1,7 @@
-//! The page's shape, from the recorded identities alone: one [`Section`] per workload (CPU
-//! before IO, each in order of first appearance), one [`Block`] per comparison inside it
-//! (models, scaling, limits, sizes), and each cell as a [`Row`] with the model's recorded
-//! declaration. Nothing here reads this build's registries or parses a name: the report says
+//! The page's shape, from the recorded identities alone: one [`Section`] per workload (CPU,
+//! then IO, then mixed, each in order of first appearance), one [`Block`] per comparison
+//! inside it (models, tutorial, scaling, limits, sizes), and each cell as a [`Row`] with the
+//! model's recorded declaration. Nothing here reads this build's registries or parses a name: the report says
 //! what `results.json` says. The marks every part of the page shares live here too.
 
 use crate::identity::{Comparison, Varied};
@@ -148,7 +148,7 @@ pub struct Section<'a> {
     pub kind: Kind,
     /// The workload's one-line description, if the results keep one.
     pub summary: String,
-    /// In comparison order: models, scaling, limits, sizes.
+    /// In comparison order: models, tutorial, scaling, limits, sizes.
     pub blocks: Vec<Block<'a>>,
 }
 
@@ -162,13 +162,13 @@ impl<'a> Section<'a> {
     }
 
     /// One run per model for the section's timeline: each model's first row with a timeline,
-    /// looking through the blocks in order (limits draw their own).
+    /// looking through the blocks in order (limits and tutorial settings draw their own).
     pub fn timeline_rows(&self) -> Vec<&Row<'a>> {
         let mut out: Vec<&Row> = Vec::new();
         for b in self
             .blocks
             .iter()
-            .filter(|b| b.comparison != Comparison::Limits)
+            .filter(|b| !matches!(b.comparison, Comparison::Limits | Comparison::Tutorial))
         {
             let mut rows: Vec<&Row> = b.rows.iter().collect();
             rows.sort_by(|x, y| {
@@ -266,8 +266,12 @@ pub fn sections(results: &Results) -> Vec<Section<'_>> {
             names.push((&c.id.workload, c.kind));
         }
     }
-    // A stable sort keeps the order of appearance within each kind.
-    names.sort_by_key(|(_, kind)| *kind == Kind::Io);
+    // A stable sort keeps the order of appearance within each kind: CPU, IO, then mixed.
+    names.sort_by_key(|(_, kind)| match kind {
+        Kind::Cpu => 0,
+        Kind::Io => 1,
+        Kind::Mixed => 2,
+    });
     let mut ids: Vec<String> = Vec::new();
     names
         .into_iter()
@@ -307,6 +311,7 @@ fn blocks<'a>(results: &'a Results, workload: &str) -> Vec<Block<'a>> {
     };
     let comparisons = [
         Comparison::Models,
+        Comparison::Tutorial,
         Comparison::Scaling,
         Comparison::Limits,
         Comparison::Sizes,

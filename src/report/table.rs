@@ -1,7 +1,8 @@
 //! A block's table as the template prints it: one [`RowView`] per cell with every number
 //! already formatted. A failed row shows its mark and no speedup or efficiency; an efficiency
 //! above 100% reads `≈100%` within noise or `⚠ 112%` with the anomaly's reason on the row; the
-//! ideal names what binds it; the counts come from the checked run's census.
+//! ideal names what binds it; the counts come from the checked run's census; requests among
+//! CPU tasks show their latency's p95, p50 and max.
 
 use serde::Serialize;
 
@@ -17,6 +18,8 @@ pub struct TableView {
     /// The varied parameter's column heading: `W`, `N`, `limit`.
     pub param: String,
     pub show_memory: bool,
+    /// Whether any row has IO latency statistics (requests among CPU tasks).
+    pub show_latency: bool,
     pub rows: Vec<RowView>,
 }
 
@@ -45,6 +48,11 @@ pub struct RowView {
     pub anomaly: Option<String>,
     pub setup: String,
     pub memory: String,
+    /// The IO latency's p95 (`498 ms`), with `p50 302 ms · max 502 ms` under it; `-` without
+    /// statistics.
+    pub latency: String,
+    pub latency_sub: String,
+    pub latency_title: String,
     /// Threads and tasks, then processes and connections: two pairs that wrap as units.
     pub created: Vec<Vec<Count>>,
     pub created_title: String,
@@ -73,6 +81,7 @@ pub fn table(block: &Block) -> TableView {
             _ => block.axis().into(),
         },
         show_memory: block.rows.iter().any(|r| r.cell.peak_rss_bytes.is_some()),
+        show_latency: block.rows.iter().any(|r| r.cell.io_latency.is_some()),
         rows: block.rows.iter().map(row_view).collect(),
     }
 }
@@ -82,7 +91,7 @@ fn value(v: Varied) -> String {
     match v {
         Varied::Workers(n) => n.to_string(),
         Varied::Size(n) | Varied::Delay(n) => n.to_string(),
-        Varied::Window(_) | Varied::Batch(_) => v.to_string(),
+        Varied::Window(_) | Varied::Batch(_) | Varied::WorkersBatch { .. } => v.to_string(),
     }
 }
 
@@ -158,6 +167,19 @@ fn row_view(r: &Row) -> RowView {
         errors.push(format!("{} tasks failed", c.failed_tasks));
     }
     let (created, created_title) = created(&c.census);
+    let (latency, latency_sub, latency_title) = match &c.io_latency {
+        Some(l) => (
+            time(l.p95_s),
+            format!("p50 {} · max {}", time(l.p50_s), time(l.max_s)),
+            format!(
+                "{} requests; the server's delay was {}: p95 is {} it",
+                l.requests,
+                time(l.delay_s),
+                crate::format::ratio(l.p95_vs_delay())
+            ),
+        ),
+        None => ("-".into(), String::new(), String::new()),
+    };
     RowView {
         id: cell_id(&c.id),
         status: match status {
@@ -184,6 +206,9 @@ fn row_view(r: &Row) -> RowView {
             "none".into()
         },
         memory: c.peak_rss_bytes.map(bytes).unwrap_or_else(|| "-".into()),
+        latency,
+        latency_sub,
+        latency_title,
         created,
         created_title,
         answer: if c.ok { OK_MARK } else { "✗" },

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::files::write_atomic;
-use crate::results::{Results, SCHEMA};
+use crate::results::{Results, READS, SCHEMA};
 
 /// Just the schema of a results file, read before the rest.
 #[derive(serde::Deserialize)]
@@ -41,10 +41,12 @@ pub fn rerender(out_dir: &Path) -> Result<PathBuf> {
     let invalid = || format!("{} is not a valid results file", path.display());
     // An older or newer file fails on its schema, not on whichever field changed first.
     if let Ok(Header { schema }) = serde_json::from_str::<Header>(&text) {
-        if schema != Some(SCHEMA) {
+        if !schema.is_some_and(|s| READS.contains(&s)) {
             let found = schema.map_or("no schema".to_string(), |s| format!("schema {s}"));
             return Err(anyhow::anyhow!(
-                "it has {found}, this concur reads schema {SCHEMA}: run `cargo bench` again"
+                "it has {found}, this concur reads schema {} or {SCHEMA}: run `cargo bench` \
+                 again",
+                READS[0]
             ))
             .with_context(invalid);
         }

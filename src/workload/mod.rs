@@ -8,6 +8,7 @@
 pub mod api;
 pub mod crowd;
 pub mod fanout;
+pub mod mixed;
 pub mod primes;
 pub mod sites;
 pub mod sum_squares;
@@ -20,12 +21,22 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::task::{Output, Task};
 
-/// What bounds a workload: the CPU, or waiting on the network.
+/// What bounds a workload: the CPU, waiting on the network, or both at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Cpu,
     Io,
+    /// IO requests and CPU tasks submitted together: a server is needed, and the ideal and
+    /// the lesson (how CPU work delays waiting requests) need both.
+    Mixed,
+}
+
+impl Kind {
+    /// True for the kinds that send requests, so need a server (IO and mixed).
+    pub fn has_io(self) -> bool {
+        matches!(self, Kind::Io | Kind::Mixed)
+    }
 }
 
 impl fmt::Display for Kind {
@@ -33,6 +44,7 @@ impl fmt::Display for Kind {
         f.write_str(match self {
             Kind::Cpu => "cpu",
             Kind::Io => "io",
+            Kind::Mixed => "mixed",
         })
     }
 }
@@ -96,7 +108,8 @@ pub struct Plan {
     /// Computed without running any task (a formula, or data from `fixtures/`).
     pub expected: Answer,
     /// For IO tasks, the least time each one can take (the server's delay before replying),
-    /// in seconds; empty for CPU tasks, whose costs are measured.
+    /// in seconds; empty for CPU workloads, whose costs are measured. A mixed plan has one
+    /// per task, 0 for its CPU tasks.
     pub floors_s: Vec<f64>,
 }
 
@@ -139,6 +152,7 @@ pub fn all() -> Vec<&'static dyn Workload> {
         &api::Api,
         &fanout::Fanout,
         &crowd::Crowd,
+        &mixed::Mixed,
     ]
 }
 

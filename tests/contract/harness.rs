@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use concur::model::{Model, ModelConfig};
 use concur::run::Prepared;
 use concur::session::DEFAULT_TIMEOUT_MS;
-use concur::workload::{self, IoParams, Kind};
+use concur::workload::{self, IoParams};
 
 use crate::rules::{Observed, Teardown, RULES};
 
@@ -109,7 +109,7 @@ fn observe(
     let mut params = workload
         .params(Some(cell.size))
         .map_err(|e| e.to_string())?;
-    if workload.kind() == Kind::Io {
+    if workload.kind().has_io() {
         params.io = Some(IoParams {
             base_url: server.to_string(),
             delay_ms: DELAY_MS,

@@ -1,15 +1,18 @@
-//! Fake schema-2 results built in memory, as `collect` would have made them: cells with
+//! Fake results (this build's schema) built in memory, as `collect` would have made them: cells with
 //! times, ideals, baselines and verdicts (judged by `concur::compare::judge`, like collect
 //! does), censuses and synthetic timelines. Only the test code names models; the report must
 //! find its way by what the models declared.
 //!
 //! The realistic set's cells are listed by concern: the CPU ones in `fixture_cpu.rs`, the IO
-//! ones in `fixture_io.rs`.
+//! ones in `fixture_io.rs`, and `mixed`, the tutorials' settings and the IO sweep of W in
+//! `fixture_mixed.rs`.
 
 #[path = "fixture_cpu.rs"]
 mod cpu;
 #[path = "fixture_io.rs"]
 mod io;
+#[path = "fixture_mixed.rs"]
+pub mod mixed;
 
 use std::collections::BTreeMap;
 
@@ -130,7 +133,7 @@ fn simulate(costs: &[f64], slots: usize, batch: bool) -> Vec<(usize, f64, f64)> 
 /// A plausible timeline for `model` running `tasks` tasks in about `wall` seconds.
 fn timeline(model: &ModelInfo, spec: &Spec, workers: usize, wall: f64) -> Vec<Span> {
     let n = spec.tasks;
-    let io = spec.kind == Kind::Io;
+    let io = spec.kind.has_io();
     // IO waits vary; CPU tasks are even.
     let costs: Vec<f64> = (0..n)
         .map(|i| {
@@ -191,13 +194,13 @@ pub fn cell(models: &[ModelInfo], spec: &Spec) -> Cell {
     let in_flight = match (spec.kind, spec.varied, model.runs) {
         (_, Varied::Window(k) | Varied::Batch(k), _) => k,
         (
-            Kind::Io,
+            Kind::Io | Kind::Mixed,
             _,
             Runs::EventLoop | Runs::EventLoopThreads | Runs::ThreadPerTask | Runs::EventLoopBlocked,
         ) => n,
         _ => workers,
     };
-    let io = spec.kind == Kind::Io;
+    let io = spec.kind.has_io();
     let census = Census {
         threads: if model.runs == Runs::ThreadPerTask {
             n as u64
@@ -223,7 +226,7 @@ pub fn cell(models: &[ModelInfo], spec: &Spec) -> Cell {
         .and_then(|m| Stat::new(m, m * (1.0 - spec.spread), m * (1.0 + spec.spread)));
     let wall = spec.mean.unwrap_or(0.05);
     let keeps_timeline = match spec.comparison {
-        Comparison::Models | Comparison::Limits => true,
+        Comparison::Models | Comparison::Limits | Comparison::Tutorial => true,
         Comparison::Scaling => false,
         Comparison::Sizes => spec.varied == Varied::Size(100),
     };
@@ -270,6 +273,7 @@ pub fn cell(models: &[ModelInfo], spec: &Spec) -> Cell {
         },
         peak_rss_bytes: rss,
         census,
+        io_latency: None,
         ok: true,
         answer: Some("9592".into()),
         expected: "9592".into(),
@@ -326,8 +330,8 @@ pub fn judge_all(results: &mut Results) {
 
 /// A realistic results set for a 2-core machine: three CPU workloads (one with a failed cell,
 /// one with an anomaly), a scaling sweep, three IO workloads (one cell without an estimate),
-/// the api's window against batches, and the crowd at three sizes with its largest bound by
-/// connection setup.
+/// the api's window against batches, the crowd at three sizes with its largest bound by
+/// connection setup, the tutorials' settings, an IO sweep of W, and `mixed` with latencies.
 pub fn realistic() -> Results {
     let models = registry_models();
     let mut r = empty_results(models.clone());
@@ -343,10 +347,17 @@ pub fn realistic() -> Results {
         workload("api", Kind::Io, "POST 50 questions to a slow API"),
         workload("fanout", Kind::Io, "one handler making three calls"),
         workload("crowd", Kind::Io, "N small GETs all in flight at once"),
+        workload(
+            "mixed",
+            Kind::Mixed,
+            "20 GETs with four CPU tasks among them",
+        ),
     ];
     let mut specs = cpu::specs();
     specs.extend(io::specs());
+    specs.extend(mixed::specs());
     r.cells = specs.iter().map(|s| cell(&models, s)).collect();
+    mixed::decorate(&mut r);
     if let Some(c) = r
         .cells
         .iter_mut()

@@ -1,13 +1,16 @@
 //! "What to notice": the sentences under each block, every number taken from the recorded
 //! cells and every model picked by what it declared (`runs`), never by its name. The winner,
 //! the runner-up or a tie (by overlapping 95% confidence intervals), the textbook checks for
-//! CPU ([`cpu`]) and IO ([`io`]) work, sweeps over W and N ([`sweep`]), a sliding window
-//! against batches ([`limits`]), setup costs, anomalies and failures.
+//! CPU ([`cpu`]) and IO ([`io`]) work, what CPU work does to requests beside it ([`latency`]),
+//! sweeps over W and N ([`sweep`]), a sliding window against batches ([`limits`]), the
+//! tutorial's own settings ([`tutorial`]), setup costs, anomalies and failures.
 
 mod cpu;
 mod io;
+mod latency;
 mod limits;
 mod sweep;
+mod tutorial;
 
 use std::collections::BTreeSet;
 
@@ -24,7 +27,8 @@ use super::sections::{tied, Block, Row, ANOMALY_MARK};
 pub fn block(block: &Block, kind: Kind, cores: usize) -> Vec<String> {
     let mut out = match block.comparison {
         Comparison::Models => models(block, kind, cores),
-        Comparison::Scaling => sweep::scaling(block, cores),
+        Comparison::Tutorial => tutorial::notice(block),
+        Comparison::Scaling => sweep::scaling(block, cores, kind),
         Comparison::Sizes => sweep::sizes(block),
         Comparison::Limits => limits::notice(block),
     };
@@ -112,6 +116,7 @@ fn models(block: &Block, kind: Kind, cores: usize) -> Vec<String> {
     match kind {
         Kind::Cpu => out.extend(cpu::checks(&m, cores)),
         Kind::Io => out.extend(io::checks(&m)),
+        Kind::Mixed => out.extend(latency::checks(&m)),
     }
     out.extend(setup_cost(&m));
     out

@@ -1,16 +1,18 @@
 //! Sentences for sweeps: speedup against W (where each model peaks, and where the cores run
-//! out), and time and memory against N (who wins at the largest size, how each model grows,
+//! out for CPU work but not for IO), and time and memory against N (who wins at the largest size, how each model grows,
 //! what each run created, and what bounds the ideal there: the server's delay, its request
 //! rate, or connection setup).
 
 use crate::format::{bytes, speedup, time};
 use crate::ideal::Bound;
 use crate::report::sections::{Block, Row};
+use crate::workload::Kind;
 
 use super::{efficiency_of, ideal_phrase, mean, measured, plural, speedup_of};
 
-/// Where each model's speedup peaks over W, and what the machine's cores allow.
-pub fn scaling(block: &Block, cores: usize) -> Vec<String> {
+/// Where each model's speedup peaks over W, and what the machine's cores allow: for CPU work
+/// the cores cap it; for IO, whose workers wait rather than compute, they do not.
+pub fn scaling(block: &Block, cores: usize, kind: Kind) -> Vec<String> {
     let mut out = Vec::new();
     for model in block.models() {
         let rows: Vec<&Row> = block
@@ -53,16 +55,47 @@ pub fn scaling(block: &Block, cores: usize) -> Vec<String> {
         .iter()
         .filter_map(|r| r.cell.verdict.ideal_speedup)
         .fold(0.0, f64::max);
-    if top > 0.0 {
-        out.push(format!(
+    if top <= 0.0 {
+        return out;
+    }
+    out.push(match kind {
+        Kind::Cpu => format!(
             "This machine has {}: past W={cores} more workers only take turns on the same \
              cores, so the ideal speedup (the dashed line) stops growing; its highest here is \
              {}.",
             plural(cores, "core"),
             speedup(top)
+        ),
+        Kind::Io | Kind::Mixed => io_scaling(block, cores, top),
+    });
+    out
+}
+
+/// Why IO keeps scaling past the cores: a worker waiting on the server uses no core.
+fn io_scaling(block: &Block, cores: usize, top: f64) -> String {
+    let beyond = block
+        .rows
+        .iter()
+        .filter(|r| !r.is_baseline() && r.cell.workers > cores)
+        .filter_map(|r| Some((r, r.speedup()?)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    let mut s = format!(
+        "This machine has {}, yet the ideal speedup (the dashed line) keeps growing past \
+         W={cores}, up to {} here: a worker waiting on the server uses no core, so IO wants \
+         as many workers as requests in flight, while CPU work wants exactly the cores.",
+        plural(cores, "core"),
+        speedup(top)
+    );
+    if let Some((r, sp)) = beyond {
+        s.push_str(&format!(
+            " Measured: {} reached {} at {}, {} the cores.",
+            r.label,
+            speedup(sp),
+            r.cell.id.varied,
+            speedup(r.cell.workers as f64 / cores.max(1) as f64)
         ));
     }
-    out
+    s
 }
 
 /// Who wins at the largest size, how each model grows, memory, what was created, and what
