@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::census::Census;
 use crate::compare::{baseline_first, cell_io_ideal, cpu_lanes, judge, median, Verdict};
 use crate::ideal::{self, Ideal, ServerRates, Stat};
-use crate::model::{Model, ModelConfig, Runs};
+use crate::model::{Collect, Delivery, Model, ModelConfig, Runs};
 use crate::remote;
 use crate::run::{task_costs, Prepared, RunRecord};
 use crate::workload::{Kind, Params, Workload};
@@ -37,6 +37,10 @@ pub struct Row {
     pub peak_rss_bytes: Option<u64>,
     /// What the median run created: threads, async tasks, processes, connections.
     pub census: Census,
+    /// In which order results were delivered (`--collect`).
+    pub collect: Collect,
+    /// When the median run's results reached the consumer: first result, mean and max wait.
+    pub delivery: Option<Delivery>,
     pub ideal: Option<Ideal>,
     #[serde(flatten)]
     pub verdict: Verdict,
@@ -236,6 +240,8 @@ fn judge_row(
         setup_s: median.setup_s,
         peak_rss_bytes: median.peak_rss_bytes,
         census: median.census,
+        collect: median.collect,
+        delivery: median.delivery,
         ideal,
         verdict,
         server_rates: plan.rates,
@@ -285,6 +291,8 @@ mod tests {
             setup_s: 0.0,
             peak_rss_bytes: None,
             census: Census::default(),
+            collect: Collect::Ordered,
+            delivery: None,
             ideal: None,
             verdict: Verdict::default(),
             server_rates: None,

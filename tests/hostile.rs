@@ -88,6 +88,7 @@ const ROWS: &[Row] = &[
     row(&["run", "primes", "--concurrency", "-2"], "`-2` is negative"),
     row(&["run", "primes", "--batch", "0"], "--batch must be between 1 and 1000000"),
     row(&["run", "primes", "--batch", "1e7"], "--batch must be between 1 and 1000000"),
+    row(&["run", "primes", "--collect", "sideways"], "`sideways` is not a way to collect results: ordered or as-completed"),
     row(&["verify", "--workers", "0"], "--workers must be between 1 and 1024"),
     row(&["serve", "--delay-ms", "1e9"], "--delay-ms must be between 0 and 60000"),
     row(&["serve", "--fail-rate", "-1"], "--fail-rate must be between 0 and 1, got -1"),

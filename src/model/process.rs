@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    execute_error, setup_error, since, Executor, Lane, Model, ModelConfig, Runs, Span, TaskRun,
-    Traits,
+    execute_error, setup_error, since, Deliver, Executor, Lane, Model, ModelConfig, Runs, Span,
+    TaskRun, Traits,
 };
 use crate::census::{self, Census};
 use crate::error::{Error, Result};
@@ -225,15 +225,16 @@ fn describe(status: ExitStatus) -> String {
 struct Workers(Vec<Worker>, usize);
 
 impl Executor for Workers {
-    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
+    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant, out: &Deliver) -> Result<()> {
         if self.0.is_empty() {
             return Err(execute_error("process", "no worker processes are running"));
         }
         let next = AtomicUsize::new(0);
         let broken = AtomicBool::new(false);
         // One feeding thread per worker takes the next task from a shared counter (a queue),
-        // so a worker that finishes early picks up more, like ProcessPoolExecutor.
-        let per_worker: Vec<Result<Vec<TaskRun>>> = thread::scope(|scope| {
+        // so a worker that finishes early picks up more, like ProcessPoolExecutor; each
+        // answer is delivered as soon as it is read back.
+        let fed: Vec<Result<()>> = thread::scope(|scope| {
             let in_flight = self.1;
             let handles: Vec<_> = self
                 .0
@@ -242,21 +243,20 @@ impl Executor for Workers {
                 .map(|worker| {
                     let (next, broken) = (&next, &broken);
                     thread::Builder::new().spawn_scoped(scope, move || {
-                        let mut runs = Vec::new();
                         while !broken.load(Ordering::Relaxed) {
                             let i = next.fetch_add(1, Ordering::Relaxed);
                             let Some(task) = tasks.get(i) else { break };
                             let start_s = since(clock);
                             match worker.call(task) {
-                                Ok(outcome) => runs.push(TaskRun {
+                                Ok(outcome) => out.deliver(TaskRun {
                                     outcome,
-                                    span: Span {
-                                        task: i,
-                                        lane: worker.index,
-                                        thread: worker.index,
+                                    span: Span::new(
+                                        i,
+                                        worker.index,
+                                        worker.index,
                                         start_s,
-                                        end_s: since(clock),
-                                    },
+                                        since(clock),
+                                    ),
                                 }),
                                 Err(e) => {
                                     broken.store(true, Ordering::Relaxed);
@@ -264,7 +264,7 @@ impl Executor for Workers {
                                 }
                             }
                         }
-                        Ok(runs)
+                        Ok(())
                     })
                 })
                 .collect();
@@ -284,12 +284,7 @@ impl Executor for Workers {
                 })
                 .collect()
         });
-        let mut runs = Vec::with_capacity(tasks.len());
-        for result in per_worker {
-            runs.extend(result?);
-        }
-        runs.sort_by_key(|run| run.span.task);
-        Ok(runs)
+        fed.into_iter().collect()
     }
 
     fn worker_pids(&self) -> Vec<u32> {

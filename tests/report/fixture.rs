@@ -169,6 +169,7 @@ fn timeline(model: &ModelInfo, spec: &Spec, workers: usize, wall: f64) -> Vec<Sp
             },
             start_s: s / end * wall * 0.98,
             end_s: e / end * wall * 0.98,
+            delivered_s: None,
         })
         .collect()
 }
