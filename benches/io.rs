@@ -1,5 +1,6 @@
 //! IO-bound benches: every IO workload under every model against the mock server, the api's
-//! sliding window against batches, and `crowd` at 100, 1000 and 10000 requests in flight.
+//! sliding window against batches and its replies collected in order against as completed,
+//! and `crowd` at 100, 1000 and 10000 requests in flight.
 //!
 //! Each group gets a fresh mock server (a child `concur serve`, started untimed), so nothing a
 //! server kept from one group carries into the next. Delays are short so the whole bench takes
@@ -19,6 +20,12 @@ const GROUPS: &[Group] = &[
     Group {
         models: Models::Named(&["async", "threads"]),
         vary: Vary::Limits(5),
+        ..Group::io("api", 50, 20)
+    },
+    // Jittered replies collected in order against as completed, every request in flight.
+    Group {
+        models: Models::Named(&["threads", "async"]),
+        vary: Vary::Collect,
         ..Group::io("api", 50, 20)
     },
     // A thread per request against async, at growing N, all in flight at once.

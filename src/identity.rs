@@ -1,5 +1,6 @@
 //! A cell's identity as typed data: which workload, which comparison inside its section, which
-//! model, and the one parameter the comparison varies (workers, size, window, batch, delay).
+//! model, and the one parameter the comparison varies (workers, size, window, batch, delay,
+//! the order results are collected in).
 //!
 //! Like criterion's `BenchmarkId`, but with typed accessors: the identity travels from the
 //! bench to `results.json` to the page, and nothing downstream parses meaning back out of a
@@ -9,6 +10,8 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use crate::model::Collect;
 
 /// What a set of cells of one workload compares; each is one block of the workload's section.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -22,6 +25,8 @@ pub enum Comparison {
     Limits,
     /// The workload's size swept (e.g. `crowd` at N = 100, 1000, 10000).
     Sizes,
+    /// Results collected in submission order against as they complete.
+    Collect,
 }
 
 impl Comparison {
@@ -32,6 +37,7 @@ impl Comparison {
             Comparison::Scaling => "-scaling",
             Comparison::Limits => "-limits",
             Comparison::Sizes => "-sizes",
+            Comparison::Collect => "-collect",
         }
     }
 }
@@ -50,12 +56,15 @@ pub enum Varied {
     Batch(usize),
     /// The server's delay per reply, in milliseconds.
     Delay(u64),
+    /// The order results reach the consumer (`--collect`).
+    Collect(Collect),
 }
 
 impl Varied {
-    /// The axis name: `W`, `N`, `window`, `batch`, `delay (ms)`.
+    /// The axis name: `W`, `N`, `window`, `batch`, `delay (ms)`, `collect`.
     pub fn axis(&self) -> &'static str {
         match self {
+            Varied::Collect(_) => "collect",
             Varied::Workers(_) => "W",
             Varied::Size(_) => "N",
             Varied::Window(_) => "window",
@@ -64,17 +73,20 @@ impl Varied {
         }
     }
 
-    /// The value as a number, for axes and sorting.
+    /// The value as a number, for axes and sorting (ordered 0, as completed 1).
     pub fn number(&self) -> f64 {
         match *self {
+            Varied::Collect(c) => f64::from(c == Collect::AsCompleted),
             Varied::Workers(n) | Varied::Window(n) | Varied::Batch(n) => n as f64,
             Varied::Size(n) | Varied::Delay(n) => n as f64,
         }
     }
 
-    /// The value as criterion's parameter string (`2`, `window-5`, `batch-5`).
+    /// The value as criterion's parameter string (`2`, `window-5`, `batch-5`, `ordered`,
+    /// `as-completed`).
     pub fn bench_value(&self) -> String {
         match *self {
+            Varied::Collect(c) => c.name().to_string(),
             Varied::Workers(n) => n.to_string(),
             Varied::Size(n) | Varied::Delay(n) => n.to_string(),
             Varied::Window(n) => format!("window-{n}"),
@@ -84,9 +96,11 @@ impl Varied {
 }
 
 impl fmt::Display for Varied {
-    /// For people: `W=2`, `N=1000`, `window of 5`, `batches of 5`, `delay 20 ms`.
+    /// For people: `W=2`, `N=1000`, `window of 5`, `batches of 5`, `delay 20 ms`, `ordered`,
+    /// `as completed`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
+            Varied::Collect(c) => write!(f, "{c}"),
             Varied::Workers(n) => write!(f, "W={n}"),
             Varied::Size(n) => write!(f, "N={n}"),
             Varied::Window(n) => write!(f, "window of {n}"),
@@ -172,5 +186,13 @@ mod tests {
         );
         assert_eq!(id.slug(), "api-limits-threads-window-window-5");
         assert_eq!(Varied::Workers(3).to_string(), "W=3");
+        let collect = Varied::Collect(Collect::AsCompleted);
+        let json = serde_json::to_string(&collect).unwrap();
+        assert_eq!(json, r#"{"param":"collect","value":"as-completed"}"#);
+        assert_eq!(serde_json::from_str::<Varied>(&json).unwrap(), collect);
+        assert_eq!(
+            (collect.bench_value().as_str(), collect.to_string().as_str()),
+            ("as-completed", "as completed")
+        );
     }
 }

@@ -17,11 +17,13 @@ use crate::census::Census;
 use crate::compare::Verdict;
 use crate::ideal::{Ideal, Stat};
 use crate::identity::CellId;
-use crate::model::{Lane, ModelInfo, Span};
+use crate::model::{Collect, Delivery, Lane, ModelInfo, Span};
 use crate::run::RunRecord;
 use crate::workload::Kind;
 
-/// The `Results::schema` this build writes and reads. Bump it when a field changes meaning.
+/// The `Results::schema` this build writes and reads. Bump it when a field changes meaning or
+/// an old file could no longer be read; fields added with a default (a cell's `collect` and
+/// `delivery`, a span's `delivered_s`) keep older files of the same schema readable.
 pub const SCHEMA: u32 = 2;
 
 /// No measured time, ideal or ratio in a results file may exceed this (a million seconds).
@@ -141,6 +143,12 @@ pub struct Cell {
     /// One run's per-task spans, kept only for the cells the page draws.
     #[serde(default)]
     pub timeline: Vec<Span>,
+    /// In which order the checked run delivered its results.
+    #[serde(default)]
+    pub collect: Collect,
+    /// When the checked run's results reached the consumer (first result, waits).
+    #[serde(default)]
+    pub delivery: Option<Delivery>,
 }
 
 /// A cell's standing: measured, failed (wrong answer or errors), or missing its estimate.
@@ -210,6 +218,14 @@ impl Results {
             ];
             if bad(c.setup_s) || verdict.iter().flatten().any(|v| bad(*v)) {
                 anyhow::bail!("cell {} has a negative or non-finite number", c.id);
+            }
+            let delivery = c
+                .delivery
+                .iter()
+                .flat_map(|d| [d.first_s, d.mean_wait_s, d.max_wait_s]);
+            let delivered = c.timeline.iter().filter_map(|s| s.delivered_s);
+            if delivery.chain(delivered).any(bad) {
+                anyhow::bail!("cell {} has an impossible delivery time", c.id);
             }
         }
         Ok(())

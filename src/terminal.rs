@@ -137,13 +137,14 @@ pub fn row(r: &Row) -> String {
     out
 }
 
-/// `results ordered: first after 251 ms; a result waited 38.2 ms on average, at most 120 ms,
-/// from its task's end to its delivery`: the note under a row.
+/// `results ordered: first after 251 ms (task #0); a result waited 38.2 ms on average, at
+/// most 120 ms, from its task's end to its delivery`: the note under a row.
 pub fn delivery(collect: crate::model::Collect, d: &crate::model::Delivery) -> String {
     format!(
-        "results {collect}: first after {}; a result waited {} on average, at most {}, from \
-         its task's end to its delivery",
+        "results {collect}: first after {} (task #{}); a result waited {} on average, at most \
+         {}, from its task's end to its delivery",
         time(d.first_s),
+        d.first_task,
         time(d.mean_wait_s),
         time(d.max_wait_s)
     )

@@ -110,6 +110,7 @@ const ROWS: &[Row] = &[
     with(Setup::Dir(|d| tamper(d, |v| set_time(v, 1e308))), REPORT, "has an impossible time"),
     with(Setup::Dir(|d| write(d, &nan_time())), REPORT, "is not a valid results file"),
     with(Setup::Dir(|d| tamper(d, |v| v["cells"][0]["setup_s"] = (-2.0).into())), REPORT, "a negative or non-finite number"),
+    with(Setup::Dir(|d| tamper(d, |v| v["cells"][0]["delivery"] = serde_json::json!({"first_s": -1.0, "mean_wait_s": 0.0, "max_wait_s": 0.0}))), REPORT, "has an impossible delivery time"),
     with(Setup::Dir(|d| tamper(d, |v| v["cells"][0]["id"]["model"] = "fibers".into())), REPORT, "names a model the file does not declare"),
     with(Setup::Dir(|d| mkdir(&d.join("results.json"))), REPORT, "is not a results file (not a regular file)"),
     with(Setup::Dir(|d| link(d, "/dev/zero")), REPORT, "is not a results file (not a regular file)"),

@@ -3,9 +3,13 @@
 //! ⚠, failed cells without speedups), models come from `results.json` alone, and files are
 //! written safely (rerender never rewrites `results.json`; a bad file is one error naming it).
 //!
-//! The fixture is in `report/fixture.rs` (with `fixture_cpu.rs` and `fixture_io.rs`), the helpers
-//! that read the page in `report/page.rs`, and the tests of writing files in `report/writes.rs`.
+//! The fixture is in `report/fixture.rs` (with `fixture_cpu.rs`, `fixture_io.rs` and
+//! `fixture_collect.rs`), the helpers that read the page in `report/page.rs`, the tests of
+//! "Results as they arrive" in `report/collect.rs`, and the tests of writing files in
+//! `report/writes.rs`.
 
+#[path = "report/collect.rs"]
+mod collect;
 #[path = "report/fixture.rs"]
 mod fixture;
 #[path = "report/page.rs"]

@@ -1,6 +1,7 @@
 //! Benches as data: each bench is a table of [`Group`]s (workload, size, server delay, which
 //! models, what varies), and [`run`] is the one driver that turns a table into criterion
-//! groups. Putting a workload in the benches is one line of a table.
+//! groups (`cells.rs` makes a group's cells). Putting a workload in the benches is one line of
+//! a table.
 //!
 //! For every cell the driver starts the model (setup, untimed), runs it once to warm it up,
 //! runs it again to check the answer and record the census and timeline, then lets criterion
@@ -16,15 +17,16 @@ use std::time::Duration;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
 
+mod cells;
 mod filter;
 mod table;
 
+use cells::Spec;
 use filter::Filter;
 pub use table::{Group, Models, Vary};
 
 use concur::compare;
 use concur::ideal::ServerRates;
-use concur::identity::{CellId, Comparison, Varied};
 use concur::mock::{MockSpec, Server};
 use concur::model::{self, Model, ModelConfig, Runs};
 use concur::results::{self, BenchRecord, IdealSpec, WorkloadInfo};
@@ -84,14 +86,6 @@ fn calibrate() -> Option<ServerRates> {
     }
 }
 
-/// One cell to measure.
-struct Spec {
-    id: CellId,
-    model: &'static dyn Model,
-    params: Params,
-    config: ModelConfig,
-}
-
 fn run_group(
     c: &mut Criterion,
     g: &Group,
@@ -130,99 +124,7 @@ fn run_group(
         worker_exe: Some(PathBuf::from(exe())),
         ..ModelConfig::new(w)
     };
-    let spec = |comparison, model: &'static dyn Model, varied, params: Params, config| Spec {
-        id: CellId {
-            workload: g.workload.to_string(),
-            comparison,
-            model: model.name().to_string(),
-            varied,
-        },
-        model,
-        params,
-        config,
-    };
-    let mut specs = Vec::new();
-    match g.vary {
-        Vary::Models => {
-            let params = params_at(g.size)?;
-            let tasks = workload.plan(&params)?.tasks.len();
-            for m in models {
-                let cfg = config(cores());
-                let w = m.workers(&cfg, tasks);
-                specs.push(spec(
-                    Comparison::Models,
-                    m,
-                    Varied::Workers(w),
-                    params.clone(),
-                    cfg,
-                ));
-            }
-        }
-        Vary::Workers => {
-            let params = params_at(g.size)?;
-            if let Some(base) = compare::registry_baseline() {
-                specs.push(spec(
-                    Comparison::Scaling,
-                    base,
-                    Varied::Workers(1),
-                    params.clone(),
-                    config(1),
-                ));
-            }
-            for m in models {
-                for w in 1..=2 * cores() {
-                    specs.push(spec(
-                        Comparison::Scaling,
-                        m,
-                        Varied::Workers(w),
-                        params.clone(),
-                        config(w),
-                    ));
-                }
-            }
-        }
-        Vary::Sizes(sizes) => {
-            for &n in sizes {
-                let params = params_at(n)?;
-                for &m in &models {
-                    specs.push(spec(
-                        Comparison::Sizes,
-                        m,
-                        Varied::Size(n),
-                        params.clone(),
-                        config(cores()),
-                    ));
-                }
-            }
-        }
-        Vary::Limits(n) => {
-            let params = params_at(g.size)?;
-            for m in models {
-                let window = ModelConfig {
-                    in_flight: Some(n),
-                    ..config(cores())
-                };
-                let batches = ModelConfig {
-                    batch: Some(n),
-                    ..config(cores())
-                };
-                specs.push(spec(
-                    Comparison::Limits,
-                    m,
-                    Varied::Window(n),
-                    params.clone(),
-                    window,
-                ));
-                specs.push(spec(
-                    Comparison::Limits,
-                    m,
-                    Varied::Batch(n),
-                    params.clone(),
-                    batches,
-                ));
-            }
-        }
-    }
+    let mut specs = cells::specs(g, workload, models, &params_at, &config)?;
     specs.retain(|s| {
         let k = s.id.bench_key();
         filter.selects(&format!("{}/{}/{}", k.group, k.function, k.value))

@@ -24,6 +24,8 @@ pub enum Vary {
     Sizes(&'static [u64]),
     /// A sliding window of N in flight against batches of N.
     Limits(usize),
+    /// Results collected in submission order against as they complete (`--collect`).
+    Collect,
 }
 
 /// One criterion group: a row of a bench's table.

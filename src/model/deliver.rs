@@ -194,6 +194,9 @@ pub fn delivery_fault(runs: &[TaskRun], tasks: usize) -> Option<String> {
 pub struct Delivery {
     /// From the run's start to the first result delivered.
     pub first_s: f64,
+    /// Whose result that was: the task's index in the plan (the lowest among ties).
+    #[serde(default)]
+    pub first_task: usize,
     /// The mean, over tasks, of the time from a task finishing to its result being delivered.
     pub mean_wait_s: f64,
     /// The longest such wait.
@@ -203,17 +206,20 @@ pub struct Delivery {
 impl Delivery {
     /// The delivery of a run from its spans; `None` when any span has no delivery time.
     pub fn of(spans: &[Span]) -> Option<Delivery> {
-        let mut first = f64::INFINITY;
+        let (mut first, mut first_task) = (f64::INFINITY, 0);
         let (mut total, mut max) = (0.0, 0.0f64);
         for s in spans {
             let d = s.delivered_s?;
-            first = first.min(d);
+            if d < first || (d == first && s.task < first_task) {
+                (first, first_task) = (d, s.task);
+            }
             let wait = (d - s.end_s).max(0.0);
             total += wait;
             max = max.max(wait);
         }
         first.is_finite().then(|| Delivery {
             first_s: first,
+            first_task,
             mean_wait_s: total / spans.len() as f64,
             max_wait_s: max,
         })
@@ -289,7 +295,9 @@ mod tests {
         spans[0].delivered_s = Some(0.4);
         spans[1].delivered_s = Some(0.4);
         let d = Delivery::of(&spans).unwrap();
-        assert_eq!(d.first_s, 0.4);
+        assert_eq!((d.first_s, d.first_task), (0.4, 0));
+        spans[1].delivered_s = Some(0.1);
+        assert_eq!(Delivery::of(&spans).unwrap().first_task, 1);
         assert!((d.max_wait_s - 0.3).abs() < 1e-12 && (d.mean_wait_s - 0.15).abs() < 1e-12);
         assert_eq!("as-completed".parse(), Ok(Collect::AsCompleted));
         assert!("sideways"

@@ -17,6 +17,8 @@ pub struct TableView {
     /// The varied parameter's column heading: `W`, `N`, `limit`.
     pub param: String,
     pub show_memory: bool,
+    /// A collect block: each row says when its results were delivered.
+    pub show_delivery: bool,
     pub rows: Vec<RowView>,
 }
 
@@ -28,6 +30,11 @@ pub struct RowView {
     pub model: String,
     pub color: String,
     pub value: String,
+    /// In a collect block: `first 52.1 ms (#1)` (the checked run's first result and whose it
+    /// was), `-` when not recorded; empty elsewhere.
+    pub delivery: String,
+    /// Under it: `waits 12.0 ms mean, 120 ms max`.
+    pub delivery_waits: String,
     /// The value with its name, `W=2`, `window of 5`: the heading of the row's card on a phone.
     pub varied: String,
     pub mean: String,
@@ -73,7 +80,12 @@ pub fn table(block: &Block) -> TableView {
             _ => block.axis().into(),
         },
         show_memory: block.rows.iter().any(|r| r.cell.peak_rss_bytes.is_some()),
-        rows: block.rows.iter().map(row_view).collect(),
+        show_delivery: block.comparison == Comparison::Collect,
+        rows: block
+            .rows
+            .iter()
+            .map(|r| row_view(r, block.comparison == Comparison::Collect))
+            .collect(),
     }
 }
 
@@ -82,7 +94,7 @@ fn value(v: Varied) -> String {
     match v {
         Varied::Workers(n) => n.to_string(),
         Varied::Size(n) | Varied::Delay(n) => n.to_string(),
-        Varied::Window(_) | Varied::Batch(_) => v.to_string(),
+        Varied::Window(_) | Varied::Batch(_) | Varied::Collect(_) => v.to_string(),
     }
 }
 
@@ -110,7 +122,19 @@ pub fn created(c: &Census) -> (Vec<Vec<Count>>, String) {
     (counts, title)
 }
 
-fn row_view(r: &Row) -> RowView {
+/// `first 52.1 ms (#1)` and `waits 12.0 ms mean, 120 ms max`.
+fn delivery(d: &crate::model::Delivery) -> (String, String) {
+    (
+        format!("first {} (#{})", time(d.first_s), d.first_task),
+        format!(
+            "waits {} mean, {} max",
+            time(d.mean_wait_s),
+            time(d.max_wait_s)
+        ),
+    )
+}
+
+fn row_view(r: &Row, show_delivery: bool) -> RowView {
     let c = r.cell;
     let status = r.status();
     let (mean, ci, ci_title) = match (status, c.time) {
@@ -158,6 +182,11 @@ fn row_view(r: &Row) -> RowView {
         errors.push(format!("{} tasks failed", c.failed_tasks));
     }
     let (created, created_title) = created(&c.census);
+    let delivered = match (&c.delivery, show_delivery) {
+        (Some(d), true) => delivery(d),
+        (None, true) => (NO_BASELINE.into(), String::new()),
+        _ => Default::default(),
+    };
     RowView {
         id: cell_id(&c.id),
         status: match status {
@@ -168,6 +197,8 @@ fn row_view(r: &Row) -> RowView {
         model: r.model.name.clone(),
         color: r.color(),
         value: value(c.id.varied),
+        delivery: delivered.0,
+        delivery_waits: delivered.1,
         varied: c.id.varied.to_string(),
         mean,
         ci,

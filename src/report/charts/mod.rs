@@ -1,9 +1,11 @@
 //! The charts, drawn with plotters into SVG strings (no system fonts: text is left to the
 //! browser): time per model as bars with 95% CI whiskers and the ideal ([`bars`]), speedup
-//! against W and time and memory against N ([`lines`]), and one run per model on its lanes
-//! ([`timeline`]). Each model keeps the colour it declared in `results.json`. Charts read the
-//! rows of [`sections`](super::sections) and nothing else of the report.
+//! against W and time and memory against N ([`lines`]), one run per model on its lanes
+//! ([`timeline`]), and results delivered over time per model and collect mode ([`arrivals`]).
+//! Each model keeps the colour it declared in `results.json`. Charts read the rows of
+//! [`sections`](super::sections) and nothing else of the report.
 
+mod arrivals;
 mod bars;
 mod lines;
 mod timeline;
@@ -18,6 +20,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::sections::Row;
 
+pub use arrivals::arrivals;
 pub use bars::bars;
 pub use lines::{scaling, sizes, Measure};
 pub use timeline::timeline;

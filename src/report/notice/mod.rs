@@ -2,8 +2,10 @@
 //! cells and every model picked by what it declared (`runs`), never by its name. The winner,
 //! the runner-up or a tie (by overlapping 95% confidence intervals), the textbook checks for
 //! CPU ([`cpu`]) and IO ([`io`]) work, sweeps over W and N ([`sweep`]), a sliding window
-//! against batches ([`limits`]), setup costs, anomalies and failures.
+//! against batches ([`limits`]), results collected in order against as completed
+//! ([`collect`]), setup costs, anomalies and failures.
 
+mod collect;
 mod cpu;
 mod io;
 mod limits;
@@ -27,6 +29,7 @@ pub fn block(block: &Block, kind: Kind, cores: usize) -> Vec<String> {
         Comparison::Scaling => sweep::scaling(block, cores),
         Comparison::Sizes => sweep::sizes(block),
         Comparison::Limits => limits::notice(block),
+        Comparison::Collect => collect::notice(block),
     };
     out.extend(anomalies(block));
     out.extend(failures(block));
