@@ -1,5 +1,6 @@
 //! CPU-bound benches: every CPU workload under every model (those measured on request only
-//! where a line names them), and a sweep of W.
+//! where a line names them), a sweep of W, and `uneven`'s results collected in order against
+//! as completed.
 //!
 //! Sizes are picked so each sequential run takes roughly 50-150 ms here and the whole bench a
 //! few minutes on two cores; `cargo bench --bench cpu -- --test` runs each cell once. To
@@ -19,6 +20,13 @@ const GROUPS: &[Group] = &[
         models: Models::TakingW,
         vary: Vary::Workers,
         ..Group::cpu("sum-squares", 100_000_000)
+    },
+    // The tutorials' sum_to_num(200M) before (50M): collected as completed, the small one's
+    // result arrives first on any model with two lanes; collected in order, never.
+    Group {
+        models: Models::Named(&["sequential", "pool", "async-mt"]),
+        vary: Vary::Collect,
+        ..Group::cpu("uneven", 100_000_000)
     },
 ];
 

@@ -1,9 +1,9 @@
 //! IO-bound benches: every IO workload under every model against the mock server (those
 //! measured on request only where a line names them), the api's sliding window against
-//! batches, `crowd` at 100, 1000 and 10000 requests in flight, a sweep of W on `sites` (IO
-//! wants more threads than cores), the tutorials' own settings (the api's pool of 5 in batches
-//! of 10, fanout's default-sized pool), and `mixed`: requests with CPU tasks among them, whose
-//! latency the report shows.
+//! batches and its replies collected in order against as completed, `crowd` at 100, 1000 and
+//! 10000 requests in flight, a sweep of W on `sites` (IO wants more threads than cores), the
+//! tutorials' own settings (the api's pool of 5 in batches of 10, fanout's default-sized pool),
+//! and `mixed`: requests with CPU tasks among them, whose latency the report shows.
 //!
 //! Each group gets a fresh mock server (a child `concur serve`, started untimed), so nothing a
 //! server kept from one group carries into the next. Delays are short so the whole bench takes
@@ -58,6 +58,12 @@ const GROUPS: &[Group] = &[
     Group {
         models: Models::Named(&["async", "threads"]),
         vary: Vary::Limits(5),
+        ..Group::io("api", 50, 20)
+    },
+    // Jittered replies collected in order against as completed, every request in flight.
+    Group {
+        models: Models::Named(&["threads", "async"]),
+        vary: Vary::Collect,
         ..Group::io("api", 50, 20)
     },
     // A thread per request against async, at growing N, all in flight at once.

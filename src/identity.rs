@@ -1,6 +1,6 @@
 //! A cell's identity as typed data: which workload, which comparison inside its section, which
-//! model, and the one parameter the comparison varies (workers, size, window, batch, delay, or
-//! a pool's workers and batch together).
+//! model, and the one parameter the comparison varies (workers, size, window, batch, delay,
+//! a pool's workers and batch together, or the order results are collected in).
 //!
 //! Like criterion's `BenchmarkId`, but with typed accessors: the identity travels from the
 //! bench to `results.json` to the page, and nothing downstream parses meaning back out of a
@@ -10,6 +10,8 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use crate::model::Collect;
 
 /// What a set of cells of one workload compares; each is one block of the workload's section.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -26,6 +28,8 @@ pub enum Comparison {
     /// The settings a tutorial ran the workload with (its pool size, its batches), to compare
     /// with the figures it printed.
     Tutorial,
+    /// Results collected in submission order against as they complete.
+    Collect,
 }
 
 impl Comparison {
@@ -37,6 +41,7 @@ impl Comparison {
             Comparison::Limits => "-limits",
             Comparison::Sizes => "-sizes",
             Comparison::Tutorial => "-tutorial",
+            Comparison::Collect => "-collect",
         }
     }
 }
@@ -57,12 +62,15 @@ pub enum Varied {
     Delay(u64),
     /// W workers taking batches of this many, each waited for (a pool in batches).
     WorkersBatch { workers: usize, batch: usize },
+    /// The order results reach the consumer (`--collect`).
+    Collect(Collect),
 }
 
 impl Varied {
-    /// The axis name: `W`, `N`, `window`, `batch`, `delay (ms)`, `W, batch`.
+    /// The axis name: `W`, `N`, `window`, `batch`, `delay (ms)`, `W, batch`, `collect`.
     pub fn axis(&self) -> &'static str {
         match self {
+            Varied::Collect(_) => "collect",
             Varied::Workers(_) => "W",
             Varied::WorkersBatch { .. } => "W, batch",
             Varied::Size(_) => "N",
@@ -72,18 +80,21 @@ impl Varied {
         }
     }
 
-    /// The value as a number, for axes and sorting.
+    /// The value as a number, for axes and sorting (ordered 0, as completed 1).
     pub fn number(&self) -> f64 {
         match *self {
+            Varied::Collect(c) => f64::from(c == Collect::AsCompleted),
             Varied::Workers(n) | Varied::Window(n) | Varied::Batch(n) => n as f64,
             Varied::Size(n) | Varied::Delay(n) => n as f64,
             Varied::WorkersBatch { workers, .. } => workers as f64,
         }
     }
 
-    /// The value as criterion's parameter string (`2`, `window-5`, `batch-5`).
+    /// The value as criterion's parameter string (`2`, `window-5`, `batch-5`, `ordered`,
+    /// `as-completed`).
     pub fn bench_value(&self) -> String {
         match *self {
+            Varied::Collect(c) => c.name().to_string(),
             Varied::Workers(n) => n.to_string(),
             Varied::Size(n) | Varied::Delay(n) => n.to_string(),
             Varied::Window(n) => format!("window-{n}"),
@@ -94,9 +105,11 @@ impl Varied {
 }
 
 impl fmt::Display for Varied {
-    /// For people: `W=2`, `N=1000`, `window of 5`, `batches of 5`, `delay 20 ms`.
+    /// For people: `W=2`, `N=1000`, `window of 5`, `batches of 5`, `delay 20 ms`, `ordered`,
+    /// `as completed`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
+            Varied::Collect(c) => write!(f, "{c}"),
             Varied::Workers(n) => write!(f, "W={n}"),
             Varied::Size(n) => write!(f, "N={n}"),
             Varied::Window(n) => write!(f, "window of {n}"),
@@ -194,6 +207,14 @@ mod tests {
         assert_eq!(
             (pool.to_string().as_str(), pool.bench_value().as_str()),
             ("W=5, batches of 10", "w5-batch-10")
+        );
+        let collect = Varied::Collect(Collect::AsCompleted);
+        let json = serde_json::to_string(&collect).unwrap();
+        assert_eq!(json, r#"{"param":"collect","value":"as-completed"}"#);
+        assert_eq!(serde_json::from_str::<Varied>(&json).unwrap(), collect);
+        assert_eq!(
+            (collect.bench_value().as_str(), collect.to_string().as_str()),
+            ("as-completed", "as completed")
         );
     }
 }

@@ -110,13 +110,7 @@ mod tests {
     use super::*;
 
     fn span(task: usize, start_s: f64, end_s: f64) -> Span {
-        Span {
-            task,
-            lane: 0,
-            thread: 0,
-            start_s,
-            end_s,
-        }
+        Span::new(task, 0, 0, start_s, end_s)
     }
 
     #[test]

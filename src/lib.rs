@@ -15,8 +15,10 @@
 //! - [`mock`]: the mock HTTP server IO workloads talk to (our own, on hyper), as a child
 //!   process, and its calibration (request and connection rates).
 //! - [`model`]: *how* to compute. A model starts once (setup, timed apart), then executes
-//!   batches of tasks, recording a span for each. It declares what it is ([`model::Traits`]:
-//!   how it runs tasks, what it shares, its colour) and never names a workload.
+//!   batches of tasks, handing each finished task with its span to a sink
+//!   ([`model::Deliver`]) that stamps when its result was delivered, in submission order or as
+//!   completed (`--collect`). It declares what it is ([`model::Traits`]: how it runs tasks,
+//!   what it shares, its colour) and never names a workload.
 //! - [`run`]: where the two meet. Runs a cell, checks the answer, and produces a
 //!   [`run::RunRecord`] with what the run created ([`census`]) and, where requests run
 //!   among CPU tasks, each request's [`latency`] against the server's delay.

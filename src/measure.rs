@@ -15,7 +15,7 @@ use crate::compare::{
 };
 use crate::ideal::{self, Ideal, ServerRates, Stat};
 use crate::latency::IoLatency;
-use crate::model::{Model, ModelConfig, Runs};
+use crate::model::{Collect, Delivery, Model, ModelConfig, Runs};
 use crate::remote;
 use crate::run::{task_costs, Prepared, RunRecord};
 use crate::workload::{Kind, Params, Workload};
@@ -43,6 +43,10 @@ pub struct Row {
     /// Requests among CPU tasks: their latency over every request of the repeats that ran
     /// right, against the server's delay (see [`crate::latency`]).
     pub io_latency: Option<IoLatency>,
+    /// In which order results were delivered (`--collect`).
+    pub collect: Collect,
+    /// When the median run's results reached the consumer: first result, mean and max wait.
+    pub delivery: Option<Delivery>,
     pub ideal: Option<Ideal>,
     #[serde(flatten)]
     pub verdict: Verdict,
@@ -267,6 +271,8 @@ fn judge_row(
                     .map(|r| r.timeline.as_slice()),
             )
             .filter(|_| plan.delay_known),
+        collect: median.collect,
+        delivery: median.delivery,
         ideal,
         verdict,
         server_rates: plan.rates,
@@ -317,6 +323,8 @@ mod tests {
             peak_rss_bytes: None,
             census: Census::default(),
             io_latency: None,
+            collect: Collect::Ordered,
+            delivery: None,
             ideal: None,
             verdict: Verdict::default(),
             server_rates: None,

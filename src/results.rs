@@ -18,13 +18,15 @@ use crate::compare::Verdict;
 use crate::ideal::{Ideal, MixedShape, Stat};
 use crate::identity::CellId;
 use crate::latency::IoLatency;
-use crate::model::{Lane, ModelInfo, Span};
+use crate::model::{Collect, Delivery, Lane, ModelInfo, Span};
 use crate::run::RunRecord;
 use crate::workload::Kind;
 
 /// The `Results::schema` this build writes. Bump it when a field changes meaning or the shape
 /// changes. Schema 3 added `io_latency` to cells and run records (optional, absent before),
-/// the `server delay + CPU` bound, the `tutorial` comparison and the `workers-batch` value.
+/// the `server delay + CPU` bound, the `tutorial` and `collect` comparisons, the
+/// `workers-batch` and `collect` values, and a cell's `collect` and `delivery` and a span's
+/// `delivered_s` (all with defaults).
 pub const SCHEMA: u32 = 3;
 
 /// The schemas this build reads: 2 is 3 without what 3 added, so a schema-2 file (the
@@ -160,6 +162,12 @@ pub struct Cell {
     /// One run's per-task spans, kept only for the cells the page draws.
     #[serde(default)]
     pub timeline: Vec<Span>,
+    /// In which order the checked run delivered its results.
+    #[serde(default)]
+    pub collect: Collect,
+    /// When the checked run's results reached the consumer (first result, waits).
+    #[serde(default)]
+    pub delivery: Option<Delivery>,
 }
 
 /// A cell's standing: measured, failed (wrong answer or errors), or missing its estimate.
@@ -233,6 +241,14 @@ impl Results {
             ];
             if bad(c.setup_s) || verdict.iter().flatten().any(|v| bad(*v)) {
                 anyhow::bail!("cell {} has a negative or non-finite number", c.id);
+            }
+            let delivery = c
+                .delivery
+                .iter()
+                .flat_map(|d| [d.first_s, d.mean_wait_s, d.max_wait_s]);
+            let delivered = c.timeline.iter().filter_map(|s| s.delivered_s);
+            if delivery.chain(delivered).any(bad) {
+                anyhow::bail!("cell {} has an impossible delivery time", c.id);
             }
         }
         Ok(())

@@ -3,7 +3,9 @@
 //! This is where workloads and models meet, and the only place: the workload's plan is handed
 //! to the model's executor, the outputs are combined by the workload, and the answer is
 //! compared with the known one. Setup (starting the model) and work (one execution) are timed
-//! apart, and every run yields a [`RunRecord`] whether it succeeded or not.
+//! apart, and every run yields a [`RunRecord`] whether it succeeded or not. The model hands
+//! each finished task to this run's [`Deliver`] sink, which stamps when it was delivered under
+//! the cell's [`Collect`] mode; a task delivered twice or never fails the run.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -15,7 +17,8 @@ use crate::census::{self, Census};
 use crate::error::{Error, Result};
 use crate::latency::{self, IoLatency};
 use crate::mem;
-use crate::model::{Executor, Lane, Model, ModelConfig, Span, TaskRun};
+use crate::model::deliver::delivery_fault;
+use crate::model::{Collect, Deliver, Delivery, Executor, Lane, Model, ModelConfig, Span, TaskRun};
 use crate::task::Task;
 use crate::workload::{Answer, Kind, Params, Workload};
 
@@ -54,6 +57,12 @@ pub struct RunRecord {
     /// max, against the server's delay; `None` for runs of one kind of task, or that failed.
     #[serde(default)]
     pub io_latency: Option<IoLatency>,
+    /// In which order its results were delivered (`--collect`).
+    #[serde(default)]
+    pub collect: Collect,
+    /// When its results reached the consumer: first result, waits (`None` for a failed run).
+    #[serde(default)]
+    pub delivery: Option<Delivery>,
 }
 
 impl RunRecord {
@@ -86,8 +95,16 @@ impl RunRecord {
             timeline: Vec::new(),
             census: Census::default(),
             io_latency: None,
+            collect: config.collect,
+            delivery: None,
         }
     }
+}
+
+/// One execution's deliveries, in task order, and what was wrong with them, if anything.
+struct Delivered {
+    runs: Vec<TaskRun>,
+    fault: Option<String>,
 }
 
 /// A cell whose model is started and ready to run its tasks any number of times.
@@ -97,6 +114,7 @@ pub struct Prepared {
     params: Params,
     workers: usize,
     in_flight: usize,
+    collect: Collect,
     tasks: Arc<[Task]>,
     /// The tasks cut into `--batch`es (one batch holding them all without it).
     batches: Vec<Arc<[Task]>>,
@@ -140,6 +158,7 @@ impl Prepared {
             params,
             workers,
             in_flight,
+            collect: config.collect,
             tasks,
             batches,
             expected: plan.expected,
@@ -149,45 +168,53 @@ impl Prepared {
         })
     }
 
-    /// Run the tasks once and return the raw task runs: what benches time.
+    /// Run the tasks once and return the task runs in task order, each stamped with its
+    /// delivery: what benches time. A task delivered twice or never is an error.
     pub fn execute(&mut self) -> Result<Vec<TaskRun>> {
-        self.execute_from(Instant::now())
+        let delivered = self.execute_from(Instant::now())?;
+        match delivered.fault {
+            Some(fault) => Err(self.failed(fault)),
+            None => Ok(delivered.runs),
+        }
     }
 
-    /// Every batch in turn, spans relative to `clock`, task indices across batches.
+    /// Every batch in turn through one [`Deliver`] sink, spans relative to `clock`, task
+    /// indices across batches; the deliveries come back sorted by task.
     ///
     /// A run during which the OS refused a thread fails, even where the library under the
     /// model carried on with fewer threads than asked (tokio's blocking pool does): it did not
     /// run the model it claims to. A model that panics fails too, instead of taking the
     /// whole run down with it.
-    fn execute_from(&mut self, clock: Instant) -> Result<Vec<TaskRun>> {
+    fn execute_from(&mut self, clock: Instant) -> Result<Delivered> {
         let before = census::snapshot();
-        let mut runs = Vec::with_capacity(self.tasks.len());
+        let sink = Deliver::new(self.collect, clock);
         let mut offset = 0;
         let mut outcome = Ok(());
         let mut panicked = false;
         for batch in &self.batches {
             let executor = &mut self.executor;
-            let ran = crate::panics::catch(|| executor.execute(batch, clock)).unwrap_or_else(|p| {
-                panicked = true;
-                Err(self.failed(p))
-            });
-            match ran {
-                Ok(batch_runs) => runs.extend(batch_runs.into_iter().map(|mut run| {
-                    run.span.task += offset;
-                    run
-                })),
-                Err(e) => {
-                    outcome = Err(e);
-                    break;
-                }
+            let out = sink.batch(offset);
+            let ran =
+                crate::panics::catch(|| executor.execute(batch, clock, &out)).unwrap_or_else(|p| {
+                    panicked = true;
+                    Err(self.failed(p))
+                });
+            if let Err(e) = ran {
+                outcome = Err(e);
+                break;
             }
             offset += batch.len();
         }
+        let mut runs = sink.finish();
+        // Stable: a task delivered twice keeps its deliveries in the order they were made.
+        runs.sort_by_key(|run| run.span.task);
+        let fault = delivery_fault(&runs, self.tasks.len());
         // A refused thread is the cause to name where the model said nothing of it: it ran
         // with fewer threads than asked (tokio's blocking pool), or a library panicked.
         match before.refused() {
-            n if n == 0 || (outcome.is_err() && !panicked) => outcome.map(|()| runs),
+            n if n == 0 || (outcome.is_err() && !panicked) => {
+                outcome.map(|()| Delivered { runs, fault })
+            }
             n => Err(self.failed(format!(
                 "the OS refused {n} thread(s) during the run (a thread limit such as \
                  `ulimit -u`?), so it ran with fewer threads than it should"
@@ -232,9 +259,11 @@ impl Prepared {
             timeline: Vec::new(),
             census,
             io_latency: None,
+            collect: self.collect,
+            delivery: None,
         };
-        let runs = match executed {
-            Ok(runs) => runs,
+        let Delivered { runs, fault } = match executed {
+            Ok(delivered) => delivered,
             Err(e) => {
                 record.failed_tasks = self.tasks.len();
                 record.errors.push(e.to_string());
@@ -258,6 +287,13 @@ impl Prepared {
             .into_iter()
             .map(|(e, n)| format!("{n} × {e}"))
             .collect();
+        // The timeline is kept as delivered, so a broken delivery can be seen; the answer
+        // is not computed from outputs that do not line up with the tasks.
+        if let Some(fault) = fault {
+            record.errors.push(fault);
+            return record;
+        }
+        record.delivery = Delivery::of(&record.timeline);
         if record.failed_tasks == 0 {
             match self.workload.answer(&outputs) {
                 Ok(answer) => {

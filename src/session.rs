@@ -16,7 +16,7 @@ use crate::estimate::{self, Shape};
 use crate::ideal::ServerRates;
 use crate::measure::Plan;
 use crate::mock::{self, MockSpec, Server};
-use crate::model::{self, Model, ModelConfig};
+use crate::model::{self, Collect, Model, ModelConfig};
 use crate::workload::{self, IoParams, Params, Workload};
 use crate::{limits, remote};
 
@@ -52,6 +52,8 @@ pub struct RunOptions {
     pub server: Option<String>,
     /// Run even if the estimate says it takes longer than [`estimate::MAX_RUN_S`].
     pub long: bool,
+    /// In which order results are delivered: in submission order, or as they complete.
+    pub collect: Collect,
 }
 
 /// A checked, ready comparison; the server (if any) stops when this is dropped.
@@ -117,7 +119,10 @@ impl Session {
         let workload = workload::by_name(&opts.workload)?;
         let mut params = workload.params(opts.size)?;
         let models = select_models(&opts.models)?;
-        let mut config = ModelConfig::new(workers_or_default(opts.workers)?);
+        let mut config = ModelConfig {
+            collect: opts.collect,
+            ..ModelConfig::new(workers_or_default(opts.workers)?)
+        };
         let repeat = check_range("--repeat", opts.repeat, 1, MAX_REPEAT)? as usize;
         if let Some(c) = opts.concurrency {
             config.in_flight = Some(check_range("--concurrency", c, 1, 100_000)? as usize);

@@ -96,6 +96,8 @@ fn run_json_prints_one_checked_object_per_model() {
         "1",
         "--workers",
         "2",
+        "--collect",
+        "as-completed",
         "--json",
     ]);
     assert!(
@@ -130,6 +132,13 @@ fn run_json_prints_one_checked_object_per_model() {
         assert_eq!(line["answer"], answer.as_str());
         assert_eq!(line["ideal"]["bound"], "cores", "{line}");
         assert!(line["census"]["threads"].is_u64(), "{line}");
+        assert_eq!(line["collect"], "as-completed", "{line}");
+        for field in ["first_s", "mean_wait_s", "max_wait_s", "first_task"] {
+            assert!(
+                line["delivery"][field].is_number(),
+                "{field} missing in {line}"
+            );
+        }
     }
 }
 
@@ -149,6 +158,13 @@ fn table_shows_every_selected_model_with_the_baseline() {
         "{text}"
     );
     assert!(text.contains("✓ 3 of 3 prime"), "{text}");
+    // Collected in order unless told otherwise, each row saying when its results came.
+    assert!(text.contains("median of 1, results ordered"), "{text}");
+    assert_eq!(
+        text.matches("results ordered: first after ").count(),
+        2,
+        "{text}"
+    );
 }
 
 #[test]

@@ -1,13 +1,15 @@
 //! The model contract: what every model in [`concur::model::all()`] must do, checked the same
 //! way for each, whatever it is called.
 //!
-//! Every model runs a few small cells: `uneven` (size 200 000) at W = 2 and W = 3, `primes` at
-//! its small size, and, against an in-process mock server (5 ms delay), `api` with 24 tasks at
-//! W = 4 under `--concurrency 3` and `api` with 10 tasks under `--batch 4`. Each run is held
-//! to these rules ([`RULES`]):
+//! Every model runs a few small cells: `uneven` (size 200 000) at W = 2 (results collected as
+//! completed) and W = 3 (in order), `primes` at its small size, and, against an in-process mock
+//! server (5 ms delay), `api` with 24 tasks at W = 4 under `--concurrency 3` (as completed) and
+//! `api` with 10 tasks under `--batch 4` (in order). Each run is held to these rules
+//! ([`RULES`]):
 //!
-//! 1. **one outcome per task, in task order**: `Executor::execute` returns exactly one
-//!    `TaskRun` per task, and `runs[i].span.task == i`.
+//! 1. **one outcome per task, in task order**: `Executor::execute` hands exactly one
+//!    `TaskRun` per task to its `Deliver` sink, so the run's timeline (sorted by task by the
+//!    harness) has `timeline[i].task == i`.
 //! 2. **spans inside the run**: every span has 0 <= start_s <= end_s <= the run's wall time
 //!    (+1 ms of slack for clock granularity).
 //! 3. **lanes within W**: a model that runs on W lanes (`traits().runs.on_w_lanes()`:
@@ -29,6 +31,12 @@
 //!    has no more threads (`/proc/self/task`) than before the model started, both within 10 s.
 //! 7. **the answer is right**: the run's `RunRecord::ok`, so a model that runs but gives a wrong
 //!    answer fails too.
+//! 8. **every result delivered once, in its mode's order**: every task's result was delivered
+//!    exactly once, never before its task ended (`delivered_s >= end_s`), and, collected in
+//!    order, in task order (`delivered_s` never decreases along the tasks). As completed, the
+//!    sink stamps each delivery as it comes, so times follow delivery order by construction.
+//!    A model that holds every result back until the run ends keeps this rule (telling late
+//!    from a busy machine would take a clock); `tests/collect.rs` catches that one by order.
 //!
 //! Nothing here measures speed: every rule is about order, containment and counts, so the test
 //! holds on a loaded machine.
@@ -38,18 +46,20 @@
 //! The test fails once, listing every violation of every model, one line each:
 //!
 //! ```text
-//! model `my-model` breaks rule "lanes within W" in cell uneven (size 200000, W=2): task 3 ran on lane 2, ...
+//! model `my-model` breaks rule "lanes within W" in cell uneven (size 200000, W=2, --collect as-completed): task 3 ran on lane 2, ...
 //! ```
 //!
-//! The quoted rule is one of the seven above (its check is the function of the same name in
-//! [`RULES`]); the cell names the workload, `--size`, `--workers`, `--concurrency` and `--batch`
-//! it ran with (IO at `--delay-ms 5`), so `concur run` reproduces it, and `Prepared::run` on the
-//! same cell gives its timeline; after the colon comes what was seen. Fix the model, not the
-//! rule. "starts and runs the cell" means the model could not even be started there.
+//! The quoted rule is one of the eight above (its check is the function of the same name in
+//! [`RULES`]); the cell names the workload, `--size`, `--workers`, `--concurrency`, `--batch`
+//! and `--collect` it ran with (IO at `--delay-ms 5`), so `concur run` reproduces it, and
+//! `Prepared::run` on the same cell gives its timeline; after the colon comes what was seen.
+//! Fix the model, not the rule. "starts and runs the cell" means the model could not even be
+//! started there.
 //!
 //! The rules are proven able to fail: fake models ([`FAKES`](fakes::FAKES)), each breaking the
 //! contract in one known way, go through the same harness and must be caught by exactly the
-//! rules they break.
+//! rules they break; what no model can get past the harness (results out of order when
+//! collected in order) is checked on hand-made spans.
 //!
 //! Everything runs in the one `#[test]` of this binary, in turn: libtest runs tests on threads
 //! of this process, and a second test would disturb rule 6's thread counts.
@@ -69,7 +79,7 @@ use std::time::Instant;
 use concur::mock::{MockServer, MockSpec};
 use concur::model;
 
-use fakes::{fakes_self_test, sweep_self_test};
+use fakes::{delivery_self_test, fakes_self_test, sweep_self_test};
 use harness::{check_model, CELLS, DELAY_MS, TEARDOWN_WAIT};
 use rules::RULES;
 
@@ -87,6 +97,7 @@ fn every_model_keeps_the_contract() {
 
     // The checks can fail: on hand-made spans, and on fakes run through the same harness.
     let mut self_test = sweep_self_test();
+    self_test.extend(delivery_self_test());
     self_test.extend(fakes_self_test(&uri));
 
     eprintln!(

@@ -4,10 +4,13 @@
 //! written safely (rerender never rewrites `results.json`; a bad file is one error naming it).
 //!
 //! The fixture is in `report/fixture.rs` (with `fixture_cpu.rs`, `fixture_io.rs` and
-//! `fixture_mixed.rs`), the helpers that read the page in `report/page.rs`, the tests of
-//! writing files in `report/writes.rs`, and those of the mixed section, the tutorials'
-//! settings and the IO sweep in `report/mixed.rs`.
+//! `fixture_mixed.rs`, `fixture_collect.rs`), the helpers that read the page in
+//! `report/page.rs`, the tests of writing files in `report/writes.rs`, those of the mixed
+//! section, the tutorials' settings and the IO sweep in `report/mixed.rs`, and those of
+//! "Results as they arrive" in `report/collect.rs`.
 
+#[path = "report/collect.rs"]
+mod collect;
 #[path = "report/fixture.rs"]
 mod fixture;
 #[path = "report/mixed.rs"]

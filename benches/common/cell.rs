@@ -11,21 +11,12 @@ use criterion::{BenchmarkGroup, BenchmarkId};
 
 use concur::compare;
 use concur::ideal::ServerRates;
-use concur::identity::CellId;
-use concur::model::{Model, ModelConfig, Runs, Span};
+use concur::model::{Runs, Span};
 use concur::results::{BenchRecord, IdealSpec, WorkloadInfo};
 use concur::run::{cores, task_costs, Prepared, RunRecord};
-use concur::workload::{Kind, Params, Workload};
+use concur::workload::{Kind, Workload};
 
-/// One cell to measure.
-pub struct Spec {
-    pub id: CellId,
-    pub model: &'static dyn Model,
-    pub params: Params,
-    pub config: ModelConfig,
-    /// What the bench's table says about this cell (e.g. a tutorial's own figures).
-    pub notes: Vec<String>,
-}
+use super::cells::Spec;
 
 /// Extra runs of an in-turn CPU or mixed cell whose task costs are measured.
 const COST_RUNS: usize = 4;

@@ -1,6 +1,7 @@
 //! Benches as data: each bench is a table of [`Group`]s (workload, size, server delay, which
 //! models, what varies), and [`run`] is the one driver that turns a table into criterion
-//! groups. Putting a workload in the benches is one line of a table.
+//! groups (`cells.rs` makes a group's cells). Putting a workload in the benches is one line of
+//! a table.
 //!
 //! For every cell the driver starts the model (setup, untimed), runs it once to warm it up,
 //! runs it again to check the answer and record the census and timeline, then lets criterion
@@ -17,22 +18,20 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode};
 
 mod cell;
+mod cells;
 mod filter;
 mod table;
 
-use cell::{measure, Spec};
+use cell::measure;
 use filter::Filter;
 // Each bench uses the part of the vocabulary its table needs.
 #[allow(unused_imports)]
 pub use table::{Group, Models, PoolSize, Tutorial, Vary};
 
-use concur::compare;
 use concur::ideal::ServerRates;
-use concur::identity::{CellId, Comparison, Varied};
 use concur::mock::{MockSpec, Server};
 use concur::model::{self, Model, ModelConfig, Runs};
 use concur::results::{self, BenchRecord};
-use concur::run::cores;
 use concur::workload::{self, IoParams, Params};
 
 /// Requests a server waits on before giving up, in benches.
@@ -133,132 +132,7 @@ fn run_group(
         worker_exe: Some(PathBuf::from(exe())),
         ..ModelConfig::new(w)
     };
-    let spec = |comparison, model: &'static dyn Model, varied, params: Params, config| Spec {
-        id: CellId {
-            workload: g.workload.to_string(),
-            comparison,
-            model: model.name().to_string(),
-            varied,
-        },
-        model,
-        params,
-        config,
-        notes: Vec::new(),
-    };
-    let mut specs = Vec::new();
-    match g.vary {
-        Vary::Models => {
-            let params = params_at(g.size)?;
-            let tasks = workload.plan(&params)?.tasks.len();
-            for m in models {
-                let cfg = config(cores());
-                let w = m.workers(&cfg, tasks);
-                specs.push(spec(
-                    Comparison::Models,
-                    m,
-                    Varied::Workers(w),
-                    params.clone(),
-                    cfg,
-                ));
-            }
-        }
-        Vary::Workers => {
-            let params = params_at(g.size)?;
-            if let Some(base) = compare::registry_baseline() {
-                specs.push(spec(
-                    Comparison::Scaling,
-                    base,
-                    Varied::Workers(1),
-                    params.clone(),
-                    config(1),
-                ));
-            }
-            for m in models {
-                for w in 1..=2 * cores() {
-                    specs.push(spec(
-                        Comparison::Scaling,
-                        m,
-                        Varied::Workers(w),
-                        params.clone(),
-                        config(w),
-                    ));
-                }
-            }
-        }
-        Vary::Sizes(sizes) => {
-            for &n in sizes {
-                let params = params_at(n)?;
-                for &m in &models {
-                    specs.push(spec(
-                        Comparison::Sizes,
-                        m,
-                        Varied::Size(n),
-                        params.clone(),
-                        config(cores()),
-                    ));
-                }
-            }
-        }
-        Vary::Limits(n) => {
-            let params = params_at(g.size)?;
-            for m in models {
-                let window = ModelConfig {
-                    in_flight: Some(n),
-                    ..config(cores())
-                };
-                let batches = ModelConfig {
-                    batch: Some(n),
-                    ..config(cores())
-                };
-                specs.push(spec(
-                    Comparison::Limits,
-                    m,
-                    Varied::Window(n),
-                    params.clone(),
-                    window,
-                ));
-                specs.push(spec(
-                    Comparison::Limits,
-                    m,
-                    Varied::Batch(n),
-                    params.clone(),
-                    batches,
-                ));
-            }
-        }
-        Vary::WorkersAt(values) => {
-            let params = params_at(g.size)?;
-            for m in models {
-                for &w in values {
-                    let varied = Varied::Workers(w);
-                    specs.push(spec(
-                        Comparison::Scaling,
-                        m,
-                        varied,
-                        params.clone(),
-                        config(w),
-                    ));
-                }
-            }
-        }
-        Vary::Tutorial(t) => {
-            let params = params_at(g.size)?;
-            let w = t.workers.on(cores());
-            let varied = match t.batch {
-                Some(batch) => Varied::WorkersBatch { workers: w, batch },
-                None => Varied::Workers(w),
-            };
-            for m in models {
-                let cfg = ModelConfig {
-                    batch: t.batch,
-                    ..config(w)
-                };
-                let mut cell = spec(Comparison::Tutorial, m, varied, params.clone(), cfg);
-                cell.notes.push(t.note.to_string());
-                specs.push(cell);
-            }
-        }
-    }
+    let mut specs = cells::specs(g, workload, models, &params_at, &config)?;
     specs.retain(|s| {
         let k = s.id.bench_key();
         filter.selects(&format!("{}/{}/{}", k.group, k.function, k.value))

@@ -35,6 +35,8 @@ pub enum Vary {
     WorkersAt(&'static [usize]),
     /// The settings a tutorial ran the workload with, and what it printed (the cell's note).
     Tutorial(Tutorial),
+    /// Results collected in submission order against as they complete (`--collect`).
+    Collect,
 }
 
 /// A tutorial's own settings: its pool's size, whether it waited for batches, what it measured.

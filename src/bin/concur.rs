@@ -25,6 +25,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use concur::interrupt::{self, Signal};
 use concur::measure::{self, Event};
 use concur::mock::{MockServer, MockSpec, Server};
+use concur::model::Collect;
 use concur::session::{self, RunOptions, Session};
 use concur::{model, terminal, verify};
 
@@ -114,6 +115,10 @@ struct RunArgs {
     /// Run even when the estimate says the run takes over 10 minutes.
     #[arg(long)]
     long: bool,
+    /// Deliver results in submission order (`ordered`, like executor.map) or as each task
+    /// finishes (`as-completed`, like as_completed).
+    #[arg(long, default_value = "ordered", value_parser = parse_collect)]
+    collect: Collect,
 }
 
 fn main() -> ExitCode {
@@ -221,6 +226,11 @@ fn parse_count(text: &str) -> Result<u64, String> {
     parsed.ok_or_else(|| format!("`{text}` is too large"))
 }
 
+/// `ordered` or `as-completed`.
+fn parse_collect(text: &str) -> Result<Collect, String> {
+    text.parse()
+}
+
 fn serve(delay_ms: u64, fail_rate: f64) -> Result<ExitCode> {
     session::check_range("--delay-ms", delay_ms, 0, session::MAX_DELAY_MS)?;
     let spec = MockSpec {
@@ -245,6 +255,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         batch: args.batch,
         server: args.server,
         long: args.long,
+        collect: args.collect,
     })?;
     let mut out = io::stdout().lock();
     if !args.json {

@@ -2,12 +2,12 @@
 //! threads with `spawn_blocking` — asyncio's `loop.run_in_executor(pool, f)`. The event loop
 //! stays free; the work runs on ordinary threads, so CPU work scales with W.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use super::{
-    execute_error, limited, run_here, setup_error, Executor, Lane, Model, ModelConfig, Permits,
-    Runs, TaskRun, Traits,
+    execute_error, limited, run_here, setup_error, thread_slot, Deliver, Executor, Lane, Model,
+    ModelConfig, Permits, Runs, Traits,
 };
 use crate::error::Result;
 use crate::task::Task;
@@ -62,49 +62,48 @@ struct Offloaded {
 }
 
 impl Executor for Offloaded {
-    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
+    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant, out: &Deliver) -> Result<()> {
+        let lanes = Arc::new(Lanes::default());
         self.runtime.block_on(async {
             let handles: Vec<_> = (0..tasks.len())
                 .map(|i| {
                     let tasks = Arc::clone(tasks);
-                    let permits = self.permits.clone();
+                    let (permits, lanes, out) = (self.permits.clone(), lanes.clone(), out.clone());
                     crate::census::task_spawned();
                     tokio::task::spawn_blocking(move || {
-                        // The lane is the pool thread, numbered as the run first meets it.
-                        limited(permits.as_deref(), || {
-                            run_here(&tasks[i], i, usize::MAX, clock)
-                        })
+                        let run = limited(permits.as_deref(), || {
+                            run_here(&tasks[i], i, lanes.of(thread_slot()), clock)
+                        });
+                        out.deliver(run);
                     })
                 })
                 .collect();
-            let mut runs = Vec::with_capacity(handles.len());
+            // Joined only to see a job that panicked: each delivered its own result.
             for handle in handles {
-                runs.push(
-                    handle
-                        .await
-                        .map_err(|e| execute_error("async-blocking", e))?,
-                );
+                handle
+                    .await
+                    .map_err(|e| execute_error("async-blocking", e))?;
             }
-            Ok(renumber_lanes(runs))
+            Ok(())
         })
     }
 }
 
-/// Number pool threads 0, 1, 2, … in order of first use in this run, so lanes stay small.
-fn renumber_lanes(mut runs: Vec<TaskRun>) -> Vec<TaskRun> {
-    let mut seen: Vec<usize> = Vec::new();
-    let mut order: Vec<usize> = (0..runs.len()).collect();
-    order.sort_by(|&a, &b| runs[a].span.start_s.total_cmp(&runs[b].span.start_s));
-    for i in order {
-        let thread = runs[i].span.thread;
-        let lane = match seen.iter().position(|&t| t == thread) {
+/// Pool threads numbered 0, 1, 2, … in the order this run first starts a task on each, so
+/// lanes stay small whichever of tokio's pool threads the run gets.
+#[derive(Default)]
+struct Lanes(Mutex<Vec<usize>>);
+
+impl Lanes {
+    /// The lane of the pool thread `thread` (a [`thread_slot`]).
+    fn of(&self, thread: usize) -> usize {
+        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match seen.iter().position(|&t| t == thread) {
             Some(lane) => lane,
             None => {
                 seen.push(thread);
                 seen.len() - 1
             }
-        };
-        runs[i].span.lane = lane;
+        }
     }
-    runs
 }

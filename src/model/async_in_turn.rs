@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::{
-    run_async_here, setup_error, Executor, Lane, Model, ModelConfig, Runs, TaskRun, Traits,
+    run_async_here, setup_error, Deliver, Executor, Lane, Model, ModelConfig, Runs, Traits,
 };
 use crate::error::Result;
 use crate::task::Task;
@@ -80,21 +80,20 @@ struct Awaited {
 }
 
 impl Executor for Awaited {
-    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
+    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant, out: &Deliver) -> Result<()> {
         let client = self.client.as_ref();
-        Ok(self.runtime.block_on(async {
+        self.runtime.block_on(async {
             // Every future built up front: none of them has started.
             let futures: Vec<_> = tasks
                 .iter()
                 .enumerate()
                 .map(|(i, task)| run_async_here(task, client, i, 0, clock))
                 .collect();
-            let mut runs = Vec::with_capacity(futures.len());
             for future in futures {
                 // A task finished.
-                runs.push(future.await);
+                out.deliver(future.await);
             }
-            runs
-        }))
+        });
+        Ok(())
     }
 }

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::{
-    execute_error, run_here, setup_error, Executor, Lane, Model, ModelConfig, Runs, TaskRun, Traits,
+    execute_error, run_here, setup_error, Deliver, Executor, Lane, Model, ModelConfig, Runs, Traits,
 };
 use crate::error::Result;
 use crate::task::Task;
@@ -77,7 +77,7 @@ struct Blocked {
 }
 
 impl Executor for Blocked {
-    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
+    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant, out: &Deliver) -> Result<()> {
         // `--concurrency`: asyncio.Semaphore(n), as in `async`; never binding here.
         let permits = self
             .in_flight
@@ -86,7 +86,7 @@ impl Executor for Blocked {
             let handles: Vec<_> = (0..tasks.len())
                 .map(|i| {
                     let tasks = Arc::clone(tasks);
-                    let permits = permits.clone();
+                    let (permits, out) = (permits.clone(), out.clone());
                     crate::census::task_spawned();
                     tokio::spawn(async move {
                         let _permit = match &permits {
@@ -95,16 +95,17 @@ impl Executor for Blocked {
                         };
                         // The mistake: the blocking path, called right here on the loop's
                         // thread. `async` awaits `run_async_here` at this point.
-                        run_here(&tasks[i], i, i, clock)
+                        let run = run_here(&tasks[i], i, i, clock);
+                        // A task finished.
+                        out.deliver(run);
                     })
                 })
                 .collect();
-            let mut runs = Vec::with_capacity(handles.len());
+            // Joined only to see a task that panicked: each delivered its own result.
             for handle in handles {
-                // A task finished.
-                runs.push(handle.await.map_err(|e| execute_error(NAME, e))?);
+                handle.await.map_err(|e| execute_error(NAME, e))?;
             }
-            Ok(runs)
+            Ok(())
         })
     }
 }

@@ -29,8 +29,8 @@ use tokio::task::JoinSet;
 
 use super::worker::{self, WorkerProcess, EXIT_POLL, EXIT_WAIT};
 use super::{
-    execute_error, setup_error, since, Executor, Lane, Model, ModelConfig, Runs, Span, TaskRun,
-    Traits,
+    execute_error, setup_error, since, Deliver, Executor, Lane, Model, ModelConfig, Runs, Span,
+    TaskRun, Traits,
 };
 use crate::error::{Error, Result};
 use crate::task::{Task, TaskOutcome};
@@ -176,7 +176,7 @@ struct Shared {
 }
 
 impl Executor for Workers {
-    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
+    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant, out: &Deliver) -> Result<()> {
         if self.pids.is_empty() {
             return Err(execute_error(NAME, "no worker processes are running"));
         }
@@ -194,29 +194,19 @@ impl Executor for Workers {
                 crate::census::task_spawned();
                 pending.spawn(run_in_worker(Arc::clone(&shared), i));
             }
-            // …then asyncio.as_completed: each result is taken the moment it is ready. Every
-            // task is waited for, even after a failure, so each worker is back in `free`.
-            let mut runs: Vec<Option<TaskRun>> = (0..tasks.len()).map(|_| None).collect();
+            // …then asyncio.as_completed: each result is handed over the moment it is ready.
+            // Every task is waited for, even after a failure, so each worker is back in `free`.
             let mut failure = None;
             while let Some(joined) = pending.join_next().await {
                 match joined {
                     // A task finished.
-                    Ok(Ok(Some(run))) => {
-                        let i = run.span.task;
-                        runs[i] = Some(run);
-                    }
+                    Ok(Ok(Some(run))) => out.deliver(run),
                     Ok(Ok(None)) => {} // not sent: a worker had already failed
                     Ok(Err(e)) => failure = failure.or(Some(e)),
                     Err(e) => failure = failure.or(Some(execute_error(NAME, e))),
                 }
             }
-            match failure {
-                Some(e) => Err(e),
-                None => runs
-                    .into_iter()
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| execute_error(NAME, "a task was lost")),
-            }
+            failure.map_or(Ok(()), Err)
         })
     }
 
@@ -252,13 +242,7 @@ async fn run_in_worker(shared: Arc<Shared>, i: usize) -> Result<Option<TaskRun>>
     match outcome {
         Ok(outcome) => Ok(Some(TaskRun {
             outcome,
-            span: Span {
-                task: i,
-                lane,
-                thread: lane,
-                start_s,
-                end_s,
-            },
+            span: Span::new(i, lane, lane, start_s, end_s),
         })),
         Err(e) => {
             shared.broken.store(true, Ordering::Relaxed);

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::{
-    execute_error, run_async_here, setup_error, Executor, Lane, Model, ModelConfig, Runs, TaskRun,
+    execute_error, run_async_here, setup_error, Deliver, Executor, Lane, Model, ModelConfig, Runs,
     Traits,
 };
 use crate::error::Result;
@@ -87,7 +87,7 @@ impl Spawned {
 }
 
 impl Executor for Spawned {
-    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
+    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant, out: &Deliver) -> Result<()> {
         let model = self.model;
         // `--concurrency`: asyncio.Semaphore(n), one permit per task in flight.
         let permits = self
@@ -98,22 +98,23 @@ impl Executor for Spawned {
             let handles: Vec<_> = (0..tasks.len())
                 .map(|i| {
                     let tasks = Arc::clone(tasks);
-                    let (permits, client) = (permits.clone(), client.clone());
+                    let (permits, client, out) = (permits.clone(), client.clone(), out.clone());
                     crate::census::task_spawned();
                     tokio::spawn(async move {
                         let _permit = match &permits {
                             Some(p) => p.acquire().await.ok(),
                             None => None,
                         };
-                        run_async_here(&tasks[i], client.as_ref(), i, i, clock).await
+                        let run = run_async_here(&tasks[i], client.as_ref(), i, i, clock).await;
+                        out.deliver(run);
                     })
                 })
                 .collect();
-            let mut runs = Vec::with_capacity(handles.len());
+            // Joined only to see a task that panicked: each delivered its own result.
             for handle in handles {
-                runs.push(handle.await.map_err(|e| execute_error(model, e))?);
+                handle.await.map_err(|e| execute_error(model, e))?;
             }
-            Ok(runs)
+            Ok(())
         })
     }
 }

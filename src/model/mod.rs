@@ -3,9 +3,28 @@
 //!
 //! A model is split in two so that setup and work are timed apart: [`Model::start`] builds
 //! whatever the model needs (a pool, a runtime, worker processes) and returns an [`Executor`];
-//! [`Executor::execute`] runs one batch of tasks and returns one [`TaskRun`] per task, in task
-//! order, each with its span on the timeline. A model never names a workload: it only sees
-//! [`Task`]s. Add a model by writing one file here and one line in [`all`].
+//! [`Executor::execute`] runs one batch of tasks and hands each finished task, with its span on
+//! the timeline, to the harness's [`Deliver`] sink the moment the task ends (the sink, not the
+//! model, decides when the result reaches its consumer: see [`deliver`]). A model never names
+//! a workload: it only sees [`Task`]s. Add a model by writing one file here and one line in
+//! [`all`].
+//!
+//! # Handing results over (the pattern every `execute` follows)
+//!
+//! Wherever a task ends, on whatever thread or async task ran it, build its [`TaskRun`] (with
+//! [`run_here`] or [`run_async_here`], or by hand with [`Span::new`]) and pass it to
+//! `out.deliver(run)` right there: never collect runs to hand them over at the end, and never
+//! put them in order (the sink orders them when the run's mode asks for it). `execute` itself
+//! returns `Ok(())` once every task was delivered. [`Deliver`] is `Send + Sync` and cheap to
+//! clone: borrow it in scoped threads and rayon, `out.clone()` it into a `tokio::spawn` or
+//! `spawn_blocking` closure. For example, in turn:
+//!
+//! ```ignore
+//! for (i, task) in tasks.iter().enumerate() {
+//!     out.deliver(run_here(task, i, 0, clock));
+//! }
+//! Ok(())
+//! ```
 
 mod async_blocking;
 mod async_in_turn;
@@ -13,6 +32,8 @@ mod async_mt;
 mod async_naive;
 mod async_process;
 mod async_st;
+pub mod deliver;
+mod permits;
 mod pool;
 mod process;
 mod runs;
@@ -22,7 +43,7 @@ pub mod worker;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -30,6 +51,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::task::{Task, TaskOutcome};
 
+pub use deliver::{Collect, Deliver, Delivery};
+pub(crate) use permits::{limited, Permits};
 pub use runs::Runs;
 
 /// What one lane of a model's timeline stands for.
@@ -80,6 +103,9 @@ pub struct ModelConfig {
     pub batch: Option<usize>,
     /// Whether the tasks do HTTP: async models then build their shared client at start.
     pub http: bool,
+    /// In which order results reach their consumer (`--collect`); applied by `run::Prepared`'s
+    /// [`Deliver`] sink, never read by the models.
+    pub collect: Collect,
 }
 
 impl ModelConfig {
@@ -90,6 +116,7 @@ impl ModelConfig {
             in_flight: None,
             batch: None,
             http: false,
+            collect: Collect::Ordered,
         }
     }
 }
@@ -105,6 +132,24 @@ pub struct Span {
     pub thread: usize,
     pub start_s: f64,
     pub end_s: f64,
+    /// When its result reached the consumer, stamped by the [`Deliver`] sink (`None` in
+    /// records made before results were delivered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_s: Option<f64>,
+}
+
+impl Span {
+    /// A span not yet delivered.
+    pub fn new(task: usize, lane: usize, thread: usize, start_s: f64, end_s: f64) -> Span {
+        Span {
+            task,
+            lane,
+            thread,
+            start_s,
+            end_s,
+            delivered_s: None,
+        }
+    }
 }
 
 /// One task's outcome and span.
@@ -116,10 +161,11 @@ pub struct TaskRun {
 
 /// A model, ready to run batches of tasks. Dropping it tears down what `start` built.
 pub trait Executor: Send {
-    /// Run every task once and return their runs in task order. `clock` is the run's start.
-    /// A task that fails is reported in its [`TaskRun`]; an `Err` means the model itself broke
-    /// (a thread could not be spawned, a worker process died).
-    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>>;
+    /// Run every task once, handing each one's [`TaskRun`] to `out` the moment it finishes
+    /// (tasks numbered 0.. within this batch; see the module's pattern). `clock` is the run's
+    /// start. A task that fails is reported in its [`TaskRun`]; an `Err` means the model itself
+    /// broke (a thread could not be spawned, a worker process died).
+    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant, out: &Deliver) -> Result<()>;
 
     /// The process ids of the model's worker processes, if it has any (for tests and the
     /// report's process count).
@@ -240,23 +286,17 @@ pub(crate) fn since(clock: Instant) -> f64 {
 }
 
 /// Run `task` on this thread and record its span.
-pub(crate) fn run_here(task: &Task, index: usize, lane: usize, clock: Instant) -> TaskRun {
+pub fn run_here(task: &Task, index: usize, lane: usize, clock: Instant) -> TaskRun {
     let start_s = since(clock);
     let outcome = task.run_blocking();
     TaskRun {
         outcome,
-        span: Span {
-            task: index,
-            lane,
-            thread: thread_slot(),
-            start_s,
-            end_s: since(clock),
-        },
+        span: Span::new(index, lane, thread_slot(), start_s, since(clock)),
     }
 }
 
 /// Run `task` on the current async task and record its span.
-pub(crate) async fn run_async_here(
+pub async fn run_async_here(
     task: &Task,
     client: Option<&reqwest::Client>,
     index: usize,
@@ -267,52 +307,7 @@ pub(crate) async fn run_async_here(
     let outcome = task.run_async(client).await;
     TaskRun {
         outcome,
-        span: Span {
-            task: index,
-            lane,
-            thread: thread_slot(),
-            start_s,
-            end_s: since(clock),
-        },
-    }
-}
-
-/// A counting semaphore for threads: at most `n` holders at once (`--concurrency` for the
-/// blocking models, like `threading.Semaphore(n)`).
-pub(crate) struct Permits {
-    free: Mutex<usize>,
-    freed: Condvar,
-}
-
-impl Permits {
-    pub(crate) fn new(n: usize) -> Permits {
-        Permits {
-            free: Mutex::new(n.max(1)),
-            freed: Condvar::new(),
-        }
-    }
-
-    /// Wait for a permit, run `f`, give the permit back.
-    pub(crate) fn with<T>(&self, f: impl FnOnce() -> T) -> T {
-        {
-            let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-            while *free == 0 {
-                free = self.freed.wait(free).unwrap_or_else(|e| e.into_inner());
-            }
-            *free -= 1;
-        }
-        let out = f();
-        *self.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-        self.freed.notify_one();
-        out
-    }
-}
-
-/// Run `f` under `permits` if there are any, directly otherwise.
-pub(crate) fn limited<T>(permits: Option<&Permits>, f: impl FnOnce() -> T) -> T {
-    match permits {
-        Some(p) => p.with(f),
-        None => f(),
+        span: Span::new(index, lane, thread_slot(), start_s, since(clock)),
     }
 }
 

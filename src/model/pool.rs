@@ -1,13 +1,12 @@
-//! `pool`: a rayon thread pool of W workers, built once; each task is a job of its own, shared
-//! out by work stealing. Python's `ThreadPoolExecutor(max_workers=W)`, minus the GIL.
+//! `pool`: a rayon thread pool of W workers, built once; each task is a job of its own, queued
+//! first in, first out and shared out by work stealing. Python's
+//! `ThreadPoolExecutor(max_workers=W)`, minus the GIL.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use super::{
-    limited, run_here, setup_error, Executor, Lane, Model, ModelConfig, Permits, Runs, TaskRun,
+    limited, run_here, setup_error, Deliver, Executor, Lane, Model, ModelConfig, Permits, Runs,
     Traits,
 };
 use crate::error::Result;
@@ -66,21 +65,22 @@ struct Pool {
 }
 
 impl Executor for Pool {
-    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
+    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant, out: &Deliver) -> Result<()> {
         let permits = self.permits.as_ref();
-        Ok(self.pool.install(|| {
-            tasks
-                .par_iter()
-                // Every task its own job. Left to itself rayon cuts the list into a few
-                // chunks up front and runs each chunk as a sequential loop; on `uneven` that
-                // put all the big tasks in one chunk on one thread: 1.0× instead of 1.9×.
-                .with_max_len(1)
-                .enumerate()
-                .map(|(i, task)| {
+        // Every task its own job, taken from one first-in-first-out queue, as a
+        // ThreadPoolExecutor takes them: the first W tasks start first. `par_iter` splits the
+        // list in halves instead (left to itself into a few sequential chunks: on `uneven` all
+        // the big tasks in one chunk on one thread, 1.0× instead of 1.9×; even one job per
+        // task, the second thread starts in the middle of the list, so `uneven`'s 50M task
+        // ran last and its result could never arrive first).
+        self.pool.scope_fifo(|scope| {
+            for (i, task) in tasks.iter().enumerate() {
+                scope.spawn_fifo(move |_| {
                     let lane = rayon::current_thread_index().unwrap_or(0);
-                    limited(permits, || run_here(task, i, lane, clock))
-                })
-                .collect()
-        }))
+                    out.deliver(limited(permits, || run_here(task, i, lane, clock)));
+                });
+            }
+        });
+        Ok(())
     }
 }

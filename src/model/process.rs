@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use super::worker::{self, WorkerProcess};
 use super::{
-    execute_error, since, Executor, Lane, Model, ModelConfig, Runs, Span, TaskRun, Traits,
+    execute_error, since, Deliver, Executor, Lane, Model, ModelConfig, Runs, Span, TaskRun, Traits,
 };
 use crate::error::Result;
 use crate::task::{Task, TaskOutcome};
@@ -112,15 +112,16 @@ impl Worker {
 struct Workers(Vec<Worker>, usize);
 
 impl Executor for Workers {
-    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
+    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant, out: &Deliver) -> Result<()> {
         if self.0.is_empty() {
             return Err(execute_error(NAME, "no worker processes are running"));
         }
         let next = AtomicUsize::new(0);
         let broken = AtomicBool::new(false);
         // One feeding thread per worker takes the next task from a shared counter (a queue),
-        // so a worker that finishes early picks up more, like ProcessPoolExecutor.
-        let per_worker: Vec<Result<Vec<TaskRun>>> = thread::scope(|scope| {
+        // so a worker that finishes early picks up more, like ProcessPoolExecutor; each
+        // answer is delivered as soon as it is read back.
+        let fed: Vec<Result<()>> = thread::scope(|scope| {
             let in_flight = self.1;
             let handles: Vec<_> = self
                 .0
@@ -129,21 +130,20 @@ impl Executor for Workers {
                 .map(|worker| {
                     let (next, broken) = (&next, &broken);
                     thread::Builder::new().spawn_scoped(scope, move || {
-                        let mut runs = Vec::new();
                         while !broken.load(Ordering::Relaxed) {
                             let i = next.fetch_add(1, Ordering::Relaxed);
                             let Some(task) = tasks.get(i) else { break };
                             let start_s = since(clock);
                             match worker.call(task) {
-                                Ok(outcome) => runs.push(TaskRun {
+                                Ok(outcome) => out.deliver(TaskRun {
                                     outcome,
-                                    span: Span {
-                                        task: i,
-                                        lane: worker.process.index,
-                                        thread: worker.process.index,
+                                    span: Span::new(
+                                        i,
+                                        worker.process.index,
+                                        worker.process.index,
                                         start_s,
-                                        end_s: since(clock),
-                                    },
+                                        since(clock),
+                                    ),
                                 }),
                                 Err(e) => {
                                     broken.store(true, Ordering::Relaxed);
@@ -151,7 +151,7 @@ impl Executor for Workers {
                                 }
                             }
                         }
-                        Ok(runs)
+                        Ok(())
                     })
                 })
                 .collect();
@@ -171,12 +171,7 @@ impl Executor for Workers {
                 })
                 .collect()
         });
-        let mut runs = Vec::with_capacity(tasks.len());
-        for result in per_worker {
-            runs.extend(result?);
-        }
-        runs.sort_by_key(|run| run.span.task);
-        Ok(runs)
+        fed.into_iter().collect()
     }
 
     fn worker_pids(&self) -> Vec<u32> {

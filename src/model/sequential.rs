@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{run_here, Executor, Lane, Model, ModelConfig, Runs, TaskRun, Traits};
+use super::{run_here, Deliver, Executor, Lane, Model, ModelConfig, Runs, Traits};
 use crate::error::Result;
 use crate::task::Task;
 
@@ -46,11 +46,10 @@ impl Model for Sequential {
 struct InTurn;
 
 impl Executor for InTurn {
-    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
-        Ok(tasks
-            .iter()
-            .enumerate()
-            .map(|(i, task)| run_here(task, i, 0, clock))
-            .collect())
+    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant, out: &Deliver) -> Result<()> {
+        for (i, task) in tasks.iter().enumerate() {
+            out.deliver(run_here(task, i, 0, clock));
+        }
+        Ok(())
     }
 }

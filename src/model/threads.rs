@@ -9,7 +9,7 @@ use std::thread;
 use std::time::Instant;
 
 use super::{
-    execute_error, limited, run_here, Executor, Lane, Model, ModelConfig, Permits, Runs, TaskRun,
+    execute_error, limited, run_here, Deliver, Executor, Lane, Model, ModelConfig, Permits, Runs,
     Traits,
 };
 use crate::error::Result;
@@ -57,7 +57,7 @@ struct Spawner {
 }
 
 impl Executor for Spawner {
-    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> Result<Vec<TaskRun>> {
+    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant, out: &Deliver) -> Result<()> {
         let permits = self.in_flight.map(Permits::new);
         let permits = permits.as_ref();
         thread::scope(|scope| {
@@ -66,7 +66,7 @@ impl Executor for Spawner {
                 let spawned = thread::Builder::new()
                     .name(format!("task-{i}"))
                     .spawn_scoped(scope, move || {
-                        limited(permits, || run_here(task, i, i, clock))
+                        out.deliver(limited(permits, || run_here(task, i, i, clock)))
                     });
                 match spawned {
                     Ok(handle) => handles.push(handle),
@@ -79,13 +79,11 @@ impl Executor for Spawner {
                     }
                 }
             }
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .map_err(|_| execute_error("threads", "a task thread panicked"))
-                })
-                .collect()
+            for h in handles {
+                h.join()
+                    .map_err(|_| execute_error("threads", "a task thread panicked"))?;
+            }
+            Ok(())
         })
     }
 }

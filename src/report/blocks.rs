@@ -1,8 +1,9 @@
 //! A workload's section as the page shows it: for each comparison a block with its heading,
 //! its charts (bars for models, limits and the tutorial's settings, with IO latency where
 //! requests ran among CPU tasks; speedup against W for scaling; time and memory against N side
-//! by side for sizes), its "what to notice" sentences and its table; then the
-//! timeline of one run per model. The charts are drawn here and handed back to be written.
+//! by side for sizes; results delivered over time for collect modes), its "what to notice"
+//! sentences and its table; then the timeline of one run per model. The charts are drawn here
+//! and handed back to be written.
 
 use anyhow::Result;
 use serde::Serialize;
@@ -243,6 +244,31 @@ fn block_view(s: &Section, b: &Block, cores: usize, charts: &mut Vec<Chart>) -> 
                     "The same {tasks} requests with a limit on how many are in flight: a \
                      sliding window starts a new request as soon as one finishes; batches wait \
                      for the whole batch before starting the next."
+                ),
+            )
+        }
+        Comparison::Collect => {
+            figures.push(figure(
+                charts,
+                &name,
+                charts::arrivals(&all)?,
+                format!(
+                    "{}: results delivered so far against time, per model, collected in order \
+                     (dashed) and as completed (solid)",
+                    s.workload
+                ),
+            ));
+            (
+                "Results as they arrive".to_string(),
+                format!(
+                    "The same {tasks} tasks, each result handed to the consumer the moment its \
+                     task finished, collected two ways: in submission order (like \
+                     executor.map: a finished result waits behind an earlier one still \
+                     running) and as completed (like as_completed). Each line counts the \
+                     results delivered so far in one checked run; solid lines collect as \
+                     completed, dashed lines in order, and the dot is the first result. Where \
+                     a dashed line stays flat while its solid twin climbs, finished results \
+                     are waiting."
                 ),
             )
         }

@@ -4,7 +4,8 @@
 //! *estimate* over its tasks), so a yardstick and its measurement are the same statistic.
 //! Records decide which cells exist; a failed answer, or a missing or unreadable estimate,
 //! leaves the cell's time empty with a note. Timelines are kept only for the cells the page
-//! draws, so `results.json` stays small.
+//! draws (their delivery times included, for "Results as they arrive"), so `results.json`
+//! stays small.
 
 use std::collections::HashMap;
 use std::fs;
@@ -187,7 +188,10 @@ fn keep_drawn_timelines(cells: &mut [Cell]) {
     }
     for c in cells.iter_mut() {
         let drawn = match c.id.comparison {
-            Comparison::Models | Comparison::Limits | Comparison::Tutorial => true,
+            Comparison::Models
+            | Comparison::Limits
+            | Comparison::Tutorial
+            | Comparison::Collect => true,
             Comparison::Scaling => false,
             Comparison::Sizes => {
                 smallest.get(&(c.id.workload.clone(), c.id.model.clone())) == Some(&c.size)
@@ -245,6 +249,8 @@ fn to_cell(rec: &BenchRecord, estimate: Option<&std::result::Result<Stat, String
         notes,
         lane: r.lane,
         timeline: r.timeline.clone(),
+        collect: r.collect,
+        delivery: r.delivery,
     }
 }
 

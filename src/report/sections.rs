@@ -1,7 +1,7 @@
 //! The page's shape, from the recorded identities alone: one [`Section`] per workload (CPU,
 //! then IO, then mixed, each in order of first appearance), one [`Block`] per comparison
-//! inside it (models, tutorial, scaling, limits, sizes), and each cell as a [`Row`] with the
-//! model's recorded declaration. Nothing here reads this build's registries or parses a name: the report says
+//! inside it (models, tutorial, scaling, limits, sizes, collect), and each cell as a [`Row`]
+//! with the model's recorded declaration. Nothing here reads this build's registries or parses a name: the report says
 //! what `results.json` says. The marks every part of the page shares live here too.
 
 use crate::identity::{Comparison, Varied};
@@ -148,7 +148,7 @@ pub struct Section<'a> {
     pub kind: Kind,
     /// The workload's one-line description, if the results keep one.
     pub summary: String,
-    /// In comparison order: models, tutorial, scaling, limits, sizes.
+    /// In comparison order: models, tutorial, scaling, limits, sizes, collect.
     pub blocks: Vec<Block<'a>>,
 }
 
@@ -162,14 +162,16 @@ impl<'a> Section<'a> {
     }
 
     /// One run per model for the section's timeline: each model's first row with a timeline,
-    /// looking through the blocks in order (limits and tutorial settings draw their own).
+    /// looking through the blocks in order (limits, tutorial settings and collect modes draw
+    /// their own).
     pub fn timeline_rows(&self) -> Vec<&Row<'a>> {
         let mut out: Vec<&Row> = Vec::new();
-        for b in self
-            .blocks
-            .iter()
-            .filter(|b| !matches!(b.comparison, Comparison::Limits | Comparison::Tutorial))
-        {
+        for b in self.blocks.iter().filter(|b| {
+            !matches!(
+                b.comparison,
+                Comparison::Limits | Comparison::Tutorial | Comparison::Collect
+            )
+        }) {
             let mut rows: Vec<&Row> = b.rows.iter().collect();
             rows.sort_by(|x, y| {
                 x.cell
@@ -315,6 +317,7 @@ fn blocks<'a>(results: &'a Results, workload: &str) -> Vec<Block<'a>> {
         Comparison::Scaling,
         Comparison::Limits,
         Comparison::Sizes,
+        Comparison::Collect,
     ];
     comparisons
         .into_iter()
@@ -335,8 +338,10 @@ fn blocks<'a>(results: &'a Results, workload: &str) -> Vec<Block<'a>> {
             });
             // Sweeps name their value in a column and on an axis: the model is the label.
             let repeated = |name: &str| {
-                matches!(comparison, Comparison::Models | Comparison::Limits)
-                    && cells.iter().filter(|(c, _)| c.id.model == name).count() > 1
+                matches!(
+                    comparison,
+                    Comparison::Models | Comparison::Limits | Comparison::Collect
+                ) && cells.iter().filter(|(c, _)| c.id.model == name).count() > 1
             };
             let rows = cells
                 .iter()

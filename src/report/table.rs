@@ -20,6 +20,8 @@ pub struct TableView {
     pub show_memory: bool,
     /// Whether any row has IO latency statistics (requests among CPU tasks).
     pub show_latency: bool,
+    /// A collect block: each row says when its results were delivered.
+    pub show_delivery: bool,
     pub rows: Vec<RowView>,
 }
 
@@ -31,6 +33,11 @@ pub struct RowView {
     pub model: String,
     pub color: String,
     pub value: String,
+    /// In a collect block: `first 52.1 ms (#1)` (the checked run's first result and whose it
+    /// was), `-` when not recorded; empty elsewhere.
+    pub delivery: String,
+    /// Under it: `waits 12.0 ms mean, 120 ms max`.
+    pub delivery_waits: String,
     /// The value with its name, `W=2`, `window of 5`: the heading of the row's card on a phone.
     pub varied: String,
     pub mean: String,
@@ -82,7 +89,12 @@ pub fn table(block: &Block) -> TableView {
         },
         show_memory: block.rows.iter().any(|r| r.cell.peak_rss_bytes.is_some()),
         show_latency: block.rows.iter().any(|r| r.cell.io_latency.is_some()),
-        rows: block.rows.iter().map(row_view).collect(),
+        show_delivery: block.comparison == Comparison::Collect,
+        rows: block
+            .rows
+            .iter()
+            .map(|r| row_view(r, block.comparison == Comparison::Collect))
+            .collect(),
     }
 }
 
@@ -91,7 +103,9 @@ fn value(v: Varied) -> String {
     match v {
         Varied::Workers(n) => n.to_string(),
         Varied::Size(n) | Varied::Delay(n) => n.to_string(),
-        Varied::Window(_) | Varied::Batch(_) | Varied::WorkersBatch { .. } => v.to_string(),
+        Varied::Window(_) | Varied::Batch(_) | Varied::WorkersBatch { .. } | Varied::Collect(_) => {
+            v.to_string()
+        }
     }
 }
 
@@ -119,7 +133,19 @@ pub fn created(c: &Census) -> (Vec<Vec<Count>>, String) {
     (counts, title)
 }
 
-fn row_view(r: &Row) -> RowView {
+/// `first 52.1 ms (#1)` and `waits 12.0 ms mean, 120 ms max`.
+fn delivery(d: &crate::model::Delivery) -> (String, String) {
+    (
+        format!("first {} (#{})", time(d.first_s), d.first_task),
+        format!(
+            "waits {} mean, {} max",
+            time(d.mean_wait_s),
+            time(d.max_wait_s)
+        ),
+    )
+}
+
+fn row_view(r: &Row, show_delivery: bool) -> RowView {
     let c = r.cell;
     let status = r.status();
     let (mean, ci, ci_title) = match (status, c.time) {
@@ -180,6 +206,11 @@ fn row_view(r: &Row) -> RowView {
         ),
         None => ("-".into(), String::new(), String::new()),
     };
+    let delivered = match (&c.delivery, show_delivery) {
+        (Some(d), true) => delivery(d),
+        (None, true) => (NO_BASELINE.into(), String::new()),
+        _ => Default::default(),
+    };
     RowView {
         id: cell_id(&c.id),
         status: match status {
@@ -190,6 +221,8 @@ fn row_view(r: &Row) -> RowView {
         model: r.model.name.clone(),
         color: r.color(),
         value: value(c.id.varied),
+        delivery: delivered.0,
+        delivery_waits: delivered.1,
         varied: c.id.varied.to_string(),
         mean,
         ci,

@@ -1,6 +1,6 @@
-//! The contract's self-test: the rules can fail, and say which rule. The overlap sweep on
-//! hand-made spans, and fake models ([`FAKES`]), each breaking the contract in one known way, run
-//! through the real harness.
+//! The contract's self-test: the rules can fail, and say which rule. The overlap sweep and the
+//! delivery check on hand-made spans, and fake models ([`FAKES`]), each breaking the contract in
+//! one known way, run through the real harness.
 
 use std::collections::BTreeSet;
 use std::process::{Child, Command, Stdio};
@@ -9,21 +9,17 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use concur::model::{self, Executor, Lane, Model, ModelConfig, Runs, Span, TaskRun, Traits};
+use concur::model::{
+    run_here, Collect, Deliver, Executor, Lane, Model, ModelConfig, Runs, Span, TaskRun, Traits,
+};
 use concur::task::{Output, Task};
 
 use crate::harness::check_model;
-use crate::rules::most_overlapping;
+use crate::rules::{delivery_problems, most_overlapping};
 
 /// The overlap sweep on spans made by hand: touching is not overlapping, a cap is caught.
 pub fn sweep_self_test() -> Vec<String> {
-    let span = |task, start_s, end_s| Span {
-        task,
-        lane: 0,
-        thread: 0,
-        start_s,
-        end_s,
-    };
+    let span = |task, start_s, end_s| Span::new(task, 0, 0, start_s, end_s);
     let mut problems = Vec::new();
     let chain = [span(0, 0.0, 1.0), span(1, 1.0, 2.0), span(2, 2.0, 2.0)];
     if most_overlapping(&chain).0 != 1 {
@@ -47,11 +43,48 @@ pub fn sweep_self_test() -> Vec<String> {
     problems
 }
 
+/// The delivery check on spans made by hand: what no model can get past the harness's sink
+/// (results delivered out of order when collected in order) is still caught.
+pub fn delivery_self_test() -> Vec<String> {
+    let span = |task, end_s, delivered_s| Span {
+        delivered_s: Some(delivered_s),
+        ..Span::new(task, 0, 0, 0.0, end_s)
+    };
+    let mut problems = Vec::new();
+    // Task 1 finished first and was delivered first: fine as completed, not in order.
+    let spans = [span(0, 0.4, 0.4), span(1, 0.1, 0.1)];
+    if !delivery_problems(&spans, 2, Collect::AsCompleted).is_empty() {
+        problems.push("finish order counted as wrong when collected as completed".into());
+    }
+    let seen = delivery_problems(&spans, 2, Collect::Ordered);
+    if !seen
+        .iter()
+        .any(|p| p.contains("task 1 was delivered at 0.100000 s, before task 0"))
+    {
+        problems.push(format!(
+            "in order, task 1 before task 0 was not caught: {seen:?}"
+        ));
+    }
+    let held = [span(0, 0.4, 0.4), span(1, 0.1, 0.4)];
+    if !delivery_problems(&held, 2, Collect::Ordered).is_empty() {
+        problems.push("a result held behind an earlier task counted as wrong".into());
+    }
+    let early = [span(0, 0.4, 0.3), span(0, 0.4, 0.4)];
+    let seen = delivery_problems(&early, 2, Collect::AsCompleted);
+    let caught = ["before the task ended", "task 0 2 times, task 1 0 times"];
+    if !caught.iter().all(|c| seen.iter().any(|p| p.contains(c))) {
+        problems.push(format!(
+            "an early and a double delivery were not both caught: {seen:?}"
+        ));
+    }
+    problems
+}
+
 /// How a fake model breaks the contract.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Fault {
-    /// Swaps the first two runs and loses the last one of every call.
-    DropsAndSwaps,
+    /// Delivers the first task twice and never the last one of every call.
+    DeliversTwiceAndDrops,
     /// Reports every span a second later than it was.
     OutlivesTheRun,
     /// Puts the last task on lane W.
@@ -64,8 +97,12 @@ enum Fault {
     WrongOutputs,
 }
 
+/// The delivery rule's name.
+const DELIVERY: &str = "every result delivered once, in its mode's order";
+
 /// A model that runs every task in turn on the calling thread, declares itself a thread pool
-/// (or what `runs` says), and breaks the contract in one known way.
+/// (or what `runs` says), hands every result over once all have run (late, but in a way no
+/// rule can tell from a busy machine), and breaks the contract in one known way.
 struct Fake {
     name: &'static str,
     fault: Fault,
@@ -77,16 +114,21 @@ struct Fake {
 
 const FAKES: [Fake; 7] = [
     Fake {
-        name: "fake-drops-and-swaps",
+        name: "fake-delivers-twice-and-drops",
         runs: Runs::ThreadPool,
-        fault: Fault::DropsAndSwaps,
-        breaks: &["one outcome per task, in task order", "the answer is right"],
+        fault: Fault::DeliversTwiceAndDrops,
+        breaks: &[
+            "one outcome per task, in task order",
+            "the answer is right",
+            DELIVERY,
+        ],
     },
+    // Its spans end a second after it delivered them.
     Fake {
         name: "fake-outlives-the-run",
         runs: Runs::ThreadPool,
         fault: Fault::OutlivesTheRun,
-        breaks: &["spans inside the run"],
+        breaks: &["spans inside the run", DELIVERY],
     },
     Fake {
         name: "fake-lane-beyond-w",
@@ -215,30 +257,22 @@ struct FakeExecutor {
 }
 
 impl Executor for FakeExecutor {
-    fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant) -> concur::Result<Vec<TaskRun>> {
+    fn execute(
+        &mut self,
+        tasks: &Arc<[Task]>,
+        clock: Instant,
+        out: &Deliver,
+    ) -> concur::Result<()> {
         let mut runs: Vec<TaskRun> = tasks
             .iter()
             .enumerate()
-            .map(|(i, task)| {
-                let start_s = clock.elapsed().as_secs_f64();
-                let outcome = task.run_blocking();
-                TaskRun {
-                    outcome,
-                    span: Span {
-                        task: i,
-                        lane: 0,
-                        thread: model::thread_slot(),
-                        start_s,
-                        end_s: clock.elapsed().as_secs_f64(),
-                    },
-                }
-            })
+            .map(|(i, task)| run_here(task, i, 0, clock))
             .collect();
         match self.fault {
-            Fault::DropsAndSwaps => {
+            Fault::DeliversTwiceAndDrops => {
                 runs.pop();
-                if runs.len() >= 2 {
-                    runs.swap(0, 1);
+                if let Some(first) = runs.first().cloned() {
+                    runs.push(first);
                 }
             }
             Fault::OutlivesTheRun => {
@@ -269,7 +303,10 @@ impl Executor for FakeExecutor {
                 }
             }
         }
-        Ok(runs)
+        for run in runs {
+            out.deliver(run);
+        }
+        Ok(())
     }
 
     fn worker_pids(&self) -> Vec<u32> {

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use concur::model::{Model, ModelConfig};
+use concur::model::{Collect, Model, ModelConfig};
 use concur::run::Prepared;
 use concur::session::DEFAULT_TIMEOUT_MS;
 use concur::workload::{self, IoParams};
@@ -23,10 +23,11 @@ pub struct Cell {
     workers: usize,
     in_flight: Option<usize>,
     batch: Option<usize>,
+    collect: Collect,
 }
 
 impl Cell {
-    /// `api (size 24, W=4, --concurrency 3)`
+    /// `api (size 24, W=4, --concurrency 3, --collect as-completed)`
     fn describe(&self) -> String {
         let mut s = format!("{} (size {}, W={}", self.workload, self.size, self.workers);
         if let Some(c) = self.in_flight {
@@ -35,7 +36,7 @@ impl Cell {
         if let Some(b) = self.batch {
             s += &format!(", --batch {b}");
         }
-        s + ")"
+        s + &format!(", --collect {})", self.collect.name())
     }
 }
 
@@ -46,6 +47,7 @@ pub const CELLS: [Cell; 5] = [
         workers: 2,
         in_flight: None,
         batch: None,
+        collect: Collect::AsCompleted,
     },
     Cell {
         workload: "uneven",
@@ -53,6 +55,7 @@ pub const CELLS: [Cell; 5] = [
         workers: 3,
         in_flight: None,
         batch: None,
+        collect: Collect::Ordered,
     },
     Cell {
         workload: "primes",
@@ -60,6 +63,7 @@ pub const CELLS: [Cell; 5] = [
         workers: 3,
         in_flight: None,
         batch: None,
+        collect: Collect::Ordered,
     },
     // W above C, so the cap binds on pools too, not only on models that run every task at once.
     Cell {
@@ -68,6 +72,7 @@ pub const CELLS: [Cell; 5] = [
         workers: 4,
         in_flight: Some(3),
         batch: None,
+        collect: Collect::AsCompleted,
     },
     // 10 tasks in batches of 4, 4 and 2.
     Cell {
@@ -76,6 +81,7 @@ pub const CELLS: [Cell; 5] = [
         workers: 3,
         in_flight: None,
         batch: Some(4),
+        collect: Collect::Ordered,
     },
 ];
 
@@ -120,6 +126,7 @@ fn observe(
         worker_exe: Some(PathBuf::from(env!("CARGO_BIN_EXE_concur"))),
         in_flight: cell.in_flight,
         batch: cell.batch,
+        collect: cell.collect,
         ..ModelConfig::new(cell.workers)
     };
     let threads_before = threads();

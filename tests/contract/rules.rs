@@ -1,10 +1,10 @@
-//! The contract's seven rules: what a run is observed to have done ([`Observed`]), each rule's
+//! The contract's eight rules: what a run is observed to have done ([`Observed`]), each rule's
 //! name (what a failure quotes) and the check of the same name ([`RULES`]).
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use concur::model::{Model, ModelConfig, Runs, Span};
+use concur::model::{Collect, Model, ModelConfig, Runs, Span};
 use concur::run::RunRecord;
 use concur::verify::failure;
 
@@ -36,7 +36,7 @@ pub struct Rule {
     pub check: fn(&Observed) -> Result<(), String>,
 }
 
-pub const RULES: [Rule; 7] = [
+pub const RULES: [Rule; 8] = [
     Rule {
         name: "one outcome per task, in task order",
         check: one_outcome_per_task,
@@ -64,6 +64,10 @@ pub const RULES: [Rule; 7] = [
     Rule {
         name: "the answer is right",
         check: the_answer_is_right,
+    },
+    Rule {
+        name: "every result delivered once, in its mode's order",
+        check: every_result_delivered_once_in_its_modes_order,
     },
 ];
 
@@ -283,4 +287,73 @@ fn the_answer_is_right(o: &Observed) -> Result<(), String> {
     } else {
         Err(failure(&o.record))
     }
+}
+
+fn every_result_delivered_once_in_its_modes_order(o: &Observed) -> Result<(), String> {
+    if o.record.timeline.is_empty() {
+        return Ok(()); // nothing ran: rule 1 says so
+    }
+    let problems = delivery_problems(&o.record.timeline, o.record.tasks, o.config.collect);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// What is wrong with the deliveries in `spans` (a run's timeline, which the harness sorts by
+/// task, a task delivered twice appearing twice): a task delivered other than exactly once or
+/// without a delivery time, a result delivered before its task ended, and, collected in order,
+/// a result delivered before one submitted earlier. As completed, delivery times follow the
+/// order of delivery by construction (the sink stamps each under its lock), so a model can only
+/// break the first two there.
+pub fn delivery_problems(spans: &[Span], tasks: usize, collect: Collect) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut count = vec![0usize; tasks];
+    for s in spans {
+        if let Some(n) = count.get_mut(s.task) {
+            *n += 1;
+        }
+    }
+    let wrong: Vec<String> = count
+        .iter()
+        .enumerate()
+        .filter(|(_, &n)| n != 1)
+        .map(|(task, n)| format!("task {task} {n} times"))
+        .collect();
+    if !wrong.is_empty() {
+        problems.push(format!("delivered {}", wrong.join(", ")));
+    }
+    if let Some(s) = spans.iter().find(|s| s.delivered_s.is_none()) {
+        problems.push(format!("task {}'s result has no delivery time", s.task));
+    }
+    let early = spans
+        .iter()
+        .find(|s| s.delivered_s.is_some_and(|d| d < s.end_s));
+    if let Some(s) = early {
+        problems.push(format!(
+            "task {}'s result was delivered at {:.6} s, before the task ended at {:.6} s",
+            s.task,
+            s.delivered_s.unwrap_or_default(),
+            s.end_s
+        ));
+    }
+    if collect == Collect::Ordered {
+        let out_of_order = spans
+            .windows(2)
+            .find(|w| match (w[0].delivered_s, w[1].delivered_s) {
+                (Some(a), Some(b)) => b < a,
+                _ => false,
+            });
+        if let Some([a, b]) = out_of_order {
+            problems.push(format!(
+                "collected in order, task {} was delivered at {:.6} s, before task {} at {:.6} s",
+                b.task,
+                b.delivered_s.unwrap_or_default(),
+                a.task,
+                a.delivered_s.unwrap_or_default()
+            ));
+        }
+    }
+    problems
 }

@@ -4,9 +4,12 @@
 //! find its way by what the models declared.
 //!
 //! The realistic set's cells are listed by concern: the CPU ones in `fixture_cpu.rs`, the IO
-//! ones in `fixture_io.rs`, and `mixed`, the tutorials' settings and the IO sweep of W in
-//! `fixture_mixed.rs`.
+//! ones in `fixture_io.rs`, `mixed`, the tutorials' settings and the IO sweep of W in
+//! `fixture_mixed.rs`, results collected in order against as completed in
+//! `fixture_collect.rs`.
 
+#[path = "fixture_collect.rs"]
+mod collect;
 #[path = "fixture_cpu.rs"]
 mod cpu;
 #[path = "fixture_io.rs"]
@@ -20,7 +23,7 @@ use concur::census::Census;
 use concur::compare::judge;
 use concur::ideal::{Bound, Ideal, Method, Stat};
 use concur::identity::{CellId, Comparison, Varied};
-use concur::model::{Lane, ModelInfo, Runs, Span};
+use concur::model::{Collect, Delivery, Lane, ModelInfo, Runs, Span};
 use concur::results::{Cell, Machine, Results, WorkloadInfo, SCHEMA};
 use concur::workload::Kind;
 
@@ -68,6 +71,8 @@ pub struct Spec {
     /// Half the 95% CI as a fraction of the mean.
     pub spread: f64,
     pub ideal: Option<(f64, Bound, Method)>,
+    /// Each task's relative cost, when not the default (even for CPU, jittered for IO).
+    pub costs: Option<Vec<f64>>,
 }
 
 impl Spec {
@@ -90,6 +95,7 @@ impl Spec {
             mean,
             spread: 0.02,
             ideal: None,
+            costs: None,
         }
     }
 
@@ -109,6 +115,14 @@ impl Spec {
 /// Tasks run by `slots` lanes: durations in `costs`; a window refills a slot as soon as it
 /// frees, batches wait for the slowest of each batch. Returns (slot, start, end) per task.
 fn simulate(costs: &[f64], slots: usize, batch: bool) -> Vec<(usize, f64, f64)> {
+    if slots >= costs.len() {
+        // A lane per task: each starts at once (and this stays linear at 10000 tasks).
+        return costs
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| (i, 0.0, c))
+            .collect();
+    }
     let slots = slots.max(1);
     let mut free = vec![0.0_f64; slots];
     let mut out = Vec::new();
@@ -135,15 +149,17 @@ fn timeline(model: &ModelInfo, spec: &Spec, workers: usize, wall: f64) -> Vec<Sp
     let n = spec.tasks;
     let io = spec.kind.has_io();
     // IO waits vary; CPU tasks are even.
-    let costs: Vec<f64> = (0..n)
-        .map(|i| {
-            if io {
-                0.7 + 0.6 * ((i * 7919) % 13) as f64 / 12.0
-            } else {
-                1.0
-            }
-        })
-        .collect();
+    let costs: Vec<f64> = spec.costs.clone().unwrap_or_else(|| {
+        (0..n)
+            .map(|i| {
+                if io {
+                    0.7 + 0.6 * ((i * 7919) % 13) as f64 / 12.0
+                } else {
+                    1.0
+                }
+            })
+            .collect()
+    });
     let (slots, batch) = match spec.varied {
         Varied::Window(k) => (k, false),
         Varied::Batch(k) => (k, true),
@@ -159,19 +175,32 @@ fn timeline(model: &ModelInfo, spec: &Spec, workers: usize, wall: f64) -> Vec<Sp
     let placed = simulate(&costs, slots, batch);
     let end = placed.iter().map(|p| p.2).fold(0.0, f64::max).max(1e-9);
     let lane_per_task = matches!(model.lane, Lane::Task) || model.runs == Runs::ThreadPerTask;
+    // Delivered as each ends, or, in order, when every earlier task has ended too.
+    let mut held = 0.0_f64;
     placed
         .iter()
         .enumerate()
-        .map(|(i, &(slot, s, e))| Span {
-            task: i,
-            lane: if lane_per_task { i } else { slot },
-            thread: match model.runs {
-                Runs::EventLoop => 0,
-                Runs::ThreadPerTask => i,
-                _ => slot % workers.max(1),
-            },
-            start_s: s / end * wall * 0.98,
-            end_s: e / end * wall * 0.98,
+        .map(|(i, &(slot, s, e))| {
+            let end_s = e / end * wall * 0.98;
+            held = held.max(end_s);
+            Span {
+                delivered_s: match spec.varied {
+                    Varied::Collect(Collect::AsCompleted) => Some(end_s),
+                    Varied::Collect(Collect::Ordered) => Some(held),
+                    _ => None,
+                },
+                ..Span::new(
+                    i,
+                    if lane_per_task { i } else { slot },
+                    match model.runs {
+                        Runs::EventLoop => 0,
+                        Runs::ThreadPerTask => i,
+                        _ => slot % workers.max(1),
+                    },
+                    s / end * wall * 0.98,
+                    end_s,
+                )
+            }
         })
         .collect()
 }
@@ -226,7 +255,9 @@ pub fn cell(models: &[ModelInfo], spec: &Spec) -> Cell {
         .and_then(|m| Stat::new(m, m * (1.0 - spec.spread), m * (1.0 + spec.spread)));
     let wall = spec.mean.unwrap_or(0.05);
     let keeps_timeline = match spec.comparison {
-        Comparison::Models | Comparison::Limits | Comparison::Tutorial => true,
+        Comparison::Models | Comparison::Limits | Comparison::Tutorial | Comparison::Collect => {
+            true
+        }
         Comparison::Scaling => false,
         Comparison::Sizes => spec.varied == Varied::Size(100),
     };
@@ -235,6 +266,9 @@ pub fn cell(models: &[ModelInfo], spec: &Spec) -> Cell {
     } else {
         20 << 10
     };
+    // Kept only for the cells the page draws, as collect keeps them.
+    let timeline = timeline(model, spec, workers, wall);
+    let timeline = if keeps_timeline { timeline } else { Vec::new() };
     let rss = Some(if io {
         (20 << 20) + n as u64 * per_task
     } else {
@@ -281,10 +315,11 @@ pub fn cell(models: &[ModelInfo], spec: &Spec) -> Cell {
         errors: Vec::new(),
         notes: Vec::new(),
         lane: model.lane,
-        timeline: if keeps_timeline {
-            timeline(model, spec, workers, wall)
-        } else {
-            Vec::new()
+        delivery: Delivery::of(&timeline).filter(|_| keeps_timeline),
+        timeline,
+        collect: match spec.varied {
+            Varied::Collect(c) => c,
+            _ => Collect::Ordered,
         },
     }
 }
@@ -331,7 +366,8 @@ pub fn judge_all(results: &mut Results) {
 /// A realistic results set for a 2-core machine: three CPU workloads (one with a failed cell,
 /// one with an anomaly), a scaling sweep, three IO workloads (one cell without an estimate),
 /// the api's window against batches, the crowd at three sizes with its largest bound by
-/// connection setup, the tutorials' settings, an IO sweep of W, and `mixed` with latencies.
+/// connection setup, the tutorials' settings, an IO sweep of W, `mixed` with latencies, and
+/// uneven's and the api's results collected both ways.
 pub fn realistic() -> Results {
     let models = registry_models();
     let mut r = empty_results(models.clone());
@@ -356,6 +392,7 @@ pub fn realistic() -> Results {
     let mut specs = cpu::specs();
     specs.extend(io::specs());
     specs.extend(mixed::specs());
+    specs.extend(collect::specs());
     r.cells = specs.iter().map(|s| cell(&models, s)).collect();
     mixed::decorate(&mut r);
     if let Some(c) = r

@@ -1,10 +1,12 @@
 //! The charts, drawn with plotters into SVG strings (no system fonts: text is left to the
 //! browser): time per model as bars with 95% CI whiskers and the ideal ([`bars`]), speedup
 //! against W and time and memory against N ([`lines`]), one run per model on its lanes
-//! ([`timeline`]), and requests' latency against the server's delay ([`latency`]). Each model
+//! ([`timeline`]), requests' latency against the server's delay ([`latency`]), and results
+//! delivered over time per model and collect mode ([`arrivals`]). Each model
 //! keeps the colour it declared in `results.json`. Charts read the rows of
 //! [`sections`](super::sections) and nothing else of the report.
 
+mod arrivals;
 mod bars;
 mod latency;
 mod lines;
@@ -20,6 +22,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::sections::Row;
 
+pub use arrivals::arrivals;
 pub use bars::bars;
 pub use latency::latency;
 pub use lines::{scaling, sizes, Measure};

@@ -3,8 +3,10 @@
 //! the runner-up or a tie (by overlapping 95% confidence intervals), the textbook checks for
 //! CPU ([`cpu`]) and IO ([`io`]) work, what CPU work does to requests beside it ([`latency`]),
 //! sweeps over W and N ([`sweep`]), a sliding window against batches ([`limits`]), the
-//! tutorial's own settings ([`tutorial`]), setup costs, anomalies and failures.
+//! tutorial's own settings ([`tutorial`]), results collected in order against as completed
+//! ([`collect`]), setup costs, anomalies and failures.
 
+mod collect;
 mod cpu;
 mod io;
 mod latency;
@@ -31,6 +33,7 @@ pub fn block(block: &Block, kind: Kind, cores: usize) -> Vec<String> {
         Comparison::Scaling => sweep::scaling(block, cores, kind),
         Comparison::Sizes => sweep::sizes(block),
         Comparison::Limits => limits::notice(block),
+        Comparison::Collect => collect::notice(block),
     };
     out.extend(anomalies(block));
     out.extend(failures(block));
