@@ -62,6 +62,33 @@ fn figure(charts: &mut Vec<Chart>, name: &str, svg: Svg, alt: String) -> Figure 
     f
 }
 
+/// A block's bars, then the timeline of the rows that kept one (a block drawing its own).
+fn bars_and_timeline(
+    charts: &mut Vec<Chart>,
+    figures: &mut Vec<Figure>,
+    name: &str,
+    all: &[&Row],
+    bars_alt: String,
+    timeline_alt: String,
+) -> Result<()> {
+    figures.push(figure(charts, name, charts::bars(all)?, bars_alt));
+    let drawn: Vec<&Row> = all
+        .iter()
+        .copied()
+        .filter(|r| !r.cell.timeline.is_empty())
+        .collect();
+    if !drawn.is_empty() {
+        let timeline = charts::timeline(&drawn)?;
+        figures.push(figure(
+            charts,
+            &format!("{name}-timeline"),
+            timeline,
+            timeline_alt,
+        ));
+    }
+    Ok(())
+}
+
 /// The view of one section; its charts are added to `charts`.
 pub fn section_view(s: &Section, cores: usize, charts: &mut Vec<Chart>) -> Result<SectionView> {
     let mut blocks = Vec::new();
@@ -162,31 +189,20 @@ fn block_view(s: &Section, b: &Block, cores: usize, charts: &mut Vec<Chart>) -> 
             ("Time per model".to_string(), intro)
         }
         Comparison::Tutorial => {
-            figures.push(figure(
+            bars_and_timeline(
                 charts,
+                &mut figures,
                 &name,
-                charts::bars(&all)?,
+                &all,
                 format!(
                     "{}: the tutorial's settings, mean time per run against in turn",
                     s.workload
                 ),
-            ));
-            let drawn: Vec<&Row> = all
-                .iter()
-                .copied()
-                .filter(|r| !r.cell.timeline.is_empty())
-                .collect();
-            if !drawn.is_empty() {
-                figures.push(figure(
-                    charts,
-                    &format!("{name}-timeline"),
-                    charts::timeline(&drawn)?,
-                    format!(
-                        "{}: one run with the tutorial's settings, tasks on their lanes",
-                        s.workload
-                    ),
-                ));
-            }
+                format!(
+                    "{}: one run with the tutorial's settings, tasks on their lanes",
+                    s.workload
+                ),
+            )?;
             (
                 "As the tutorial ran it".to_string(),
                 format!(
@@ -213,31 +229,20 @@ fn block_view(s: &Section, b: &Block, cores: usize, charts: &mut Vec<Chart>) -> 
             )
         }
         Comparison::Limits => {
-            figures.push(figure(
+            bars_and_timeline(
                 charts,
+                &mut figures,
                 &name,
-                charts::bars(&all)?,
+                &all,
                 format!(
                     "{}: a sliding window against batches, mean time per run",
                     s.workload
                 ),
-            ));
-            let drawn: Vec<&Row> = all
-                .iter()
-                .copied()
-                .filter(|r| !r.cell.timeline.is_empty())
-                .collect();
-            if !drawn.is_empty() {
-                figures.push(figure(
-                    charts,
-                    &format!("{name}-timeline"),
-                    charts::timeline(&drawn)?,
-                    format!(
-                        "{}: one run of each limit, tasks on their lanes over time",
-                        s.workload
-                    ),
-                ));
-            }
+                format!(
+                    "{}: one run of each limit, tasks on their lanes over time",
+                    s.workload
+                ),
+            )?;
             (
                 "Limits: a sliding window against batches".to_string(),
                 format!(

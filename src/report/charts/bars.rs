@@ -6,7 +6,7 @@ use anyhow::Result;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{err, rgb, rows_mesh, text, text_px, Keyed, Svg, FAIL, INK, MUTED, WIDTH};
+use super::{err, rgb, rows_chart, rows_mesh, text, text_px, Svg, FAIL, INK, MUTED, WIDTH};
 use crate::format::{speedup, time, time_unit};
 use crate::report::sections::{Row, ANOMALY_MARK, FAIL_MARK, GAP_MARK};
 use crate::results::Status;
@@ -65,15 +65,7 @@ pub fn bars(rows: &[&Row]) -> Result<Svg> {
         let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         key(&root)?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin_top(44)
-            .margin_left(8)
-            .margin_right(16)
-            .margin_bottom(8)
-            .x_label_area_size(52)
-            .y_label_area_size(label_area)
-            .build_cartesian_2d(0f64..x_max, Keyed::rows(n))
-            .map_err(err)?;
+        let mut chart = rows_chart(&root, 44, label_area, x_max, n)?;
         rows_mesh(
             &mut chart,
             n,

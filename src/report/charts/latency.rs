@@ -7,7 +7,7 @@ use anyhow::Result;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{err, rgb, rows_mesh, text, text_px, Keyed, Svg, INK, MUTED, WIDTH};
+use super::{err, rgb, rows_chart, rows_mesh, text, text_px, Svg, INK, MUTED, WIDTH};
 use crate::format::{time, time_unit};
 use crate::latency::IoLatency;
 use crate::report::sections::Row;
@@ -59,15 +59,7 @@ pub fn latency(rows: &[&Row]) -> Result<Svg> {
         let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         key(&root, delay)?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin_top(58)
-            .margin_left(8)
-            .margin_right(16)
-            .margin_bottom(8)
-            .x_label_area_size(52)
-            .y_label_area_size(label_area)
-            .build_cartesian_2d(0f64..x_max, Keyed::rows(n))
-            .map_err(err)?;
+        let mut chart = rows_chart(&root, 58, label_area, x_max, n)?;
         rows_mesh(
             &mut chart,
             n,

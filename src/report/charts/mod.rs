@@ -113,6 +113,26 @@ impl Keyed {
 type RowsChart<'a> = ChartContext<'a, SVGBackend<'a>, Cartesian2d<RangedCoordf64, Keyed>>;
 
 /// The mesh of a rows chart: `labels` top to bottom, `x_labels` ticks, the x axis described.
+/// A chart of `n` rows against time from 0 to `x_max`, below a key `margin_top` high: the
+/// frame bars and latency charts share (then [`rows_mesh`] draws its axes).
+fn rows_chart<'a>(
+    root: &DrawingArea<SVGBackend<'a>, plotters::coord::Shift>,
+    margin_top: u32,
+    label_area: u32,
+    x_max: f64,
+    n: usize,
+) -> Result<RowsChart<'a>> {
+    ChartBuilder::on(root)
+        .margin_top(margin_top)
+        .margin_left(8)
+        .margin_right(16)
+        .margin_bottom(8)
+        .x_label_area_size(52)
+        .y_label_area_size(label_area)
+        .build_cartesian_2d(0f64..x_max, Keyed::rows(n))
+        .map_err(err)
+}
+
 fn rows_mesh(
     chart: &mut RowsChart<'_>,
     n: usize,
