@@ -15,9 +15,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{
-    execute_error, run_here, setup_error, Deliver, Executor, Lane, Model, ModelConfig, Runs, Traits,
-};
+use super::async_st::spawn_each;
+use super::{run_here, setup_error, Deliver, Executor, Lane, Model, ModelConfig, Runs, Traits};
 use crate::error::Result;
 use crate::task::Task;
 
@@ -78,34 +77,18 @@ struct Blocked {
 
 impl Executor for Blocked {
     fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant, out: &Deliver) -> Result<()> {
-        // `--concurrency`: asyncio.Semaphore(n), as in `async`; never binding here.
-        let permits = self
-            .in_flight
-            .map(|n| Arc::new(tokio::sync::Semaphore::new(n.max(1))));
-        self.runtime.block_on(async {
-            let handles: Vec<_> = (0..tasks.len())
-                .map(|i| {
-                    let tasks = Arc::clone(tasks);
-                    let (permits, out) = (permits.clone(), out.clone());
-                    crate::census::task_spawned();
-                    tokio::spawn(async move {
-                        let _permit = match &permits {
-                            Some(p) => p.acquire().await.ok(),
-                            None => None,
-                        };
-                        // The mistake: the blocking path, called right here on the loop's
-                        // thread. `async` awaits `run_async_here` at this point.
-                        let run = run_here(&tasks[i], i, i, clock);
-                        // A task finished.
-                        out.deliver(run);
-                    })
-                })
-                .collect();
-            // Joined only to see a task that panicked: each delivered its own result.
-            for handle in handles {
-                handle.await.map_err(|e| execute_error(NAME, e))?;
-            }
-            Ok(())
-        })
+        // Spawned exactly as `async` spawns them (`--concurrency` too; never binding here).
+        spawn_each(
+            &self.runtime,
+            NAME,
+            tasks,
+            self.in_flight,
+            out,
+            move |tasks, i| {
+                // The mistake: the blocking path, called right here on the loop's thread once the
+                // task is polled. `async` awaits `run_async_here` at this point.
+                async move { run_here(&tasks[i], i, i, clock) }
+            },
+        )
     }
 }

@@ -88,33 +88,58 @@ impl Spawned {
 
 impl Executor for Spawned {
     fn execute(&mut self, tasks: &Arc<[Task]>, clock: Instant, out: &Deliver) -> Result<()> {
-        let model = self.model;
-        // `--concurrency`: asyncio.Semaphore(n), one permit per task in flight.
-        let permits = self
-            .in_flight
-            .map(|n| Arc::new(tokio::sync::Semaphore::new(n.max(1))));
         let client = self.client.clone();
-        self.runtime.block_on(async {
-            let handles: Vec<_> = (0..tasks.len())
-                .map(|i| {
-                    let tasks = Arc::clone(tasks);
-                    let (permits, client, out) = (permits.clone(), client.clone(), out.clone());
-                    crate::census::task_spawned();
-                    tokio::spawn(async move {
-                        let _permit = match &permits {
-                            Some(p) => p.acquire().await.ok(),
-                            None => None,
-                        };
-                        let run = run_async_here(&tasks[i], client.as_ref(), i, i, clock).await;
-                        out.deliver(run);
-                    })
-                })
-                .collect();
-            // Joined only to see a task that panicked: each delivered its own result.
-            for handle in handles {
-                handle.await.map_err(|e| execute_error(model, e))?;
-            }
-            Ok(())
-        })
+        spawn_each(
+            &self.runtime,
+            self.model,
+            tasks,
+            self.in_flight,
+            out,
+            move |tasks, i| {
+                let client = client.clone();
+                async move { run_async_here(&tasks[i], client.as_ref(), i, i, clock).await }
+            },
+        )
     }
+}
+
+/// Spawn every task onto `runtime` as a tokio task running `run(tasks, i)`, at most
+/// `in_flight` at once (`--concurrency`: asyncio.Semaphore(n)); each delivers its own result
+/// the moment it ends, and the tasks are joined only to see one that panicked. Shared by the
+/// models that spawn each task (`async`, `async-mt`, `async-naive`), which differ only in
+/// their runtime and in what a task's body awaits.
+pub(super) fn spawn_each<F, Fut>(
+    runtime: &tokio::runtime::Runtime,
+    model: &'static str,
+    tasks: &Arc<[Task]>,
+    in_flight: Option<usize>,
+    out: &Deliver,
+    run: F,
+) -> Result<()>
+where
+    F: Fn(Arc<[Task]>, usize) -> Fut,
+    Fut: std::future::Future<Output = super::TaskRun> + Send + 'static,
+{
+    let permits = in_flight.map(|n| Arc::new(tokio::sync::Semaphore::new(n.max(1))));
+    runtime.block_on(async {
+        let handles: Vec<_> = (0..tasks.len())
+            .map(|i| {
+                let (permits, out) = (permits.clone(), out.clone());
+                let body = run(Arc::clone(tasks), i);
+                crate::census::task_spawned();
+                tokio::spawn(async move {
+                    let _permit = match &permits {
+                        Some(p) => p.acquire().await.ok(),
+                        None => None,
+                    };
+                    // A task finished.
+                    out.deliver(body.await);
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle.await.map_err(|e| execute_error(model, e))?;
+        }
+        Ok(())
+    })
 }
