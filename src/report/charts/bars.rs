@@ -6,8 +6,10 @@ use anyhow::Result;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{err, rgb, rows_chart, rows_mesh, text, text_px, Svg, FAIL, INK, MUTED, WIDTH};
-use crate::format::{speedup, time, time_unit};
+use super::{
+    err, rgb, rows_chart, rows_mesh, text, text_px, x_axis_with_room, Svg, FAIL, INK, MUTED, WIDTH,
+};
+use crate::format::{speedup, time};
 use crate::report::sections::{Row, ANOMALY_MARK, FAIL_MARK, GAP_MARK};
 use crate::results::Status;
 
@@ -49,17 +51,14 @@ pub fn bars(rows: &[&Row]) -> Result<Svg> {
         })
         .flatten()
         .fold(0.0, f64::max);
-    let (unit, factor) = time_unit(if max > 0.0 { max } else { 1.0 });
     // Leave room right of the longest bar for its label.
-    let plot_px = f64::from(WIDTH - label_area - 24);
     let widest = rows
         .iter()
         .filter_map(|r| r.mean().map(|m| text_px(&tag(r, m), LABEL_SIZE)))
         .max()
         .unwrap_or(0) as f64
         + 12.0;
-    let room = (plot_px - widest).max(plot_px * 0.35) / plot_px;
-    let x_max = if max > 0.0 { max * factor / room } else { 1.0 };
+    let (unit, factor, x_max) = x_axis_with_room(max, label_area, widest);
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();

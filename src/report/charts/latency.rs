@@ -7,8 +7,10 @@ use anyhow::Result;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{err, rgb, rows_chart, rows_mesh, text, text_px, Svg, INK, MUTED, WIDTH};
-use crate::format::{time, time_unit};
+use super::{
+    err, rgb, rows_chart, rows_mesh, text, text_px, x_axis_with_room, Svg, INK, MUTED, WIDTH,
+};
+use crate::format::time;
 use crate::latency::IoLatency;
 use crate::report::sections::Row;
 
@@ -44,16 +46,13 @@ pub fn latency(rows: &[&Row]) -> Result<Svg> {
         .map(|(_, l)| l.max_s.max(l.delay_s))
         .fold(0.0, f64::max);
     let delay = rows.iter().map(|(_, l)| l.delay_s).fold(0.0, f64::max);
-    let (unit, factor) = time_unit(if max > 0.0 { max } else { 1.0 });
-    let plot_px = f64::from(WIDTH - label_area - 24);
     let widest = rows
         .iter()
         .map(|(_, l)| text_px(&tag(l), LABEL_SIZE))
         .max()
         .unwrap_or(0) as f64
         + 12.0;
-    let room = (plot_px - widest).max(plot_px * 0.35) / plot_px;
-    let x_max = if max > 0.0 { max * factor / room } else { 1.0 };
+    let (unit, factor, x_max) = x_axis_with_room(max, label_area, widest);
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();

@@ -113,6 +113,17 @@ impl Keyed {
 type RowsChart<'a> = ChartContext<'a, SVGBackend<'a>, Cartesian2d<RangedCoordf64, Keyed>>;
 
 /// The mesh of a rows chart: `labels` top to bottom, `x_labels` ticks, the x axis described.
+/// The x axis of a rows chart whose longest value reaches `max` seconds: its unit, the factor
+/// from seconds to it, and the axis end that leaves room right of the longest bar for a label
+/// `widest_label_px` wide (at least 35% of the plot stays for the bars).
+fn x_axis_with_room(max: f64, label_area: u32, widest_label_px: f64) -> (&'static str, f64, f64) {
+    let (unit, factor) = crate::format::time_unit(if max > 0.0 { max } else { 1.0 });
+    let plot_px = f64::from(WIDTH - label_area - 24);
+    let room = (plot_px - widest_label_px).max(plot_px * 0.35) / plot_px;
+    let x_max = if max > 0.0 { max * factor / room } else { 1.0 };
+    (unit, factor, x_max)
+}
+
 /// A chart of `n` rows against time from 0 to `x_max`, below a key `margin_top` high: the
 /// frame bars and latency charts share (then [`rows_mesh`] draws its axes).
 fn rows_chart<'a>(
