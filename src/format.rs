@@ -106,6 +106,15 @@ pub fn flagged_speedup(x: f64, anomaly: bool) -> String {
     }
 }
 
+/// Cores busy on average (CPU time ÷ wall time), three significant digits: `1.97`, `0.012`.
+pub fn cores(x: f64) -> String {
+    if x.is_finite() {
+        sig3(x)
+    } else {
+        "-".into()
+    }
+}
+
 /// Bytes in binary units: `512 KiB`, `38.2 MiB`, `7.81 GiB`.
 pub fn bytes(b: u64) -> String {
     let b = b as f64;

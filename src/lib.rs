@@ -20,8 +20,9 @@
 //!   completed (`--collect`). It declares what it is ([`model::Traits`]: how it runs tasks,
 //!   what it shares, its colour) and never names a workload.
 //! - [`run`]: where the two meet. Runs a cell, checks the answer, and produces a
-//!   [`run::RunRecord`] with what the run created ([`census`]) and, where requests run
-//!   among CPU tasks, each request's [`latency`] against the server's delay.
+//!   [`run::RunRecord`] with what the run created ([`census`]), the CPU time and context
+//!   switches it took ([`usage`], worker processes included) and, where requests run among
+//!   CPU tasks, each request's [`latency`] against the server's delay.
 //! - [`ideal`]: the best time a cell allows (a [`schedule`] of measured task costs, or the
 //!   server's delays and rates), from the same statistic as the measurement.
 //! - [`compare`]: the baseline (by declaration), speedups, efficiencies and anomalies, for
@@ -75,6 +76,7 @@ pub mod session;
 pub mod spawn;
 pub mod task;
 pub mod terminal;
+pub mod usage;
 pub mod verify;
 pub mod workload;
 

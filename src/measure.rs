@@ -18,6 +18,7 @@ use crate::latency::IoLatency;
 use crate::model::{Collect, Delivery, Model, ModelConfig, Runs};
 use crate::remote;
 use crate::run::{task_costs, Prepared, RunRecord};
+use crate::usage::RunUsage;
 use crate::workload::{Kind, Params, Workload};
 
 /// One model's line in `concur run`: its median run and how it compares.
@@ -47,6 +48,9 @@ pub struct Row {
     pub collect: Collect,
     /// When the median run's results reached the consumer: first result, mean and max wait.
     pub delivery: Option<Delivery>,
+    /// The median run's CPU time (user, system; its worker processes' part) and context
+    /// switches, with its own wall time: see [`crate::usage`].
+    pub usage: Option<RunUsage>,
     pub ideal: Option<Ideal>,
     #[serde(flatten)]
     pub verdict: Verdict,
@@ -273,6 +277,7 @@ fn judge_row(
             .filter(|_| plan.delay_known),
         collect: median.collect,
         delivery: median.delivery,
+        usage: median.usage,
         ideal,
         verdict,
         server_rates: plan.rates,
@@ -325,6 +330,7 @@ mod tests {
             io_latency: None,
             collect: Collect::Ordered,
             delivery: None,
+            usage: None,
             ideal: None,
             verdict: Verdict::default(),
             server_rates: None,

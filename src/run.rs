@@ -20,6 +20,7 @@ use crate::mem;
 use crate::model::deliver::delivery_fault;
 use crate::model::{Collect, Deliver, Delivery, Executor, Lane, Model, ModelConfig, Span, TaskRun};
 use crate::task::Task;
+use crate::usage::{self, RunUsage};
 use crate::workload::{Answer, Kind, Params, Workload};
 
 /// Everything one run of a cell produced: the answer and whether it is right, the times, the
@@ -63,6 +64,10 @@ pub struct RunRecord {
     /// When its results reached the consumer: first result, waits (`None` for a failed run).
     #[serde(default)]
     pub delivery: Option<Delivery>,
+    /// CPU time and context switches of the work (not the setup), its worker processes'
+    /// included; every thread of this process is charged (see [`crate::usage`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<RunUsage>,
 }
 
 impl RunRecord {
@@ -97,6 +102,7 @@ impl RunRecord {
             io_latency: None,
             collect: config.collect,
             delivery: None,
+            usage: None,
         }
     }
 }
@@ -234,10 +240,12 @@ impl Prepared {
         let pids = self.executor.worker_pids();
         mem::reset_peak(&pids);
         let before = census::snapshot();
+        let used = usage::snapshot();
         let clock = Instant::now();
         let executed = self.execute_from(clock);
         let wall_s = clock.elapsed().as_secs_f64();
-        // Worker processes' reports were absorbed as their answers came in.
+        // Worker processes' reports (census, usage) were absorbed as their answers came in.
+        let usage = used.and_then(|u| u.since(wall_s, !pids.is_empty()));
         let census = before.since();
         let peak_rss_bytes = mem::peak_rss(&pids);
         let mut record = RunRecord {
@@ -261,6 +269,7 @@ impl Prepared {
             io_latency: None,
             collect: self.collect,
             delivery: None,
+            usage,
         };
         let Delivered { runs, fault } = match executed {
             Ok(delivered) => delivered,

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use crate::format::{bytes, efficiency, ratio, time};
+use crate::format::{bytes, cores, efficiency, ratio, time};
 use crate::measure::Row;
 use crate::session::Session;
 
@@ -125,6 +125,9 @@ pub fn row(r: &Row) -> String {
         ),
         answer(r),
     );
+    if let Some(u) = &r.usage {
+        let _ = writeln!(out, "{:<15} {}", "", usage_line(u));
+    }
     if let Some(d) = &r.delivery {
         let _ = writeln!(out, "{:<15} {}", "", delivery(r.collect, d));
     }
@@ -155,6 +158,28 @@ pub fn latency_line(l: &crate::latency::IoLatency) -> String {
     if let Some(c) = l.cpu_task_s {
         let _ = write!(s, "; its CPU tasks ran {} each (median)", time(c));
     }
+    s
+}
+
+/// `CPU 61.2 ms = 1.97 cores busy (user 60.1 ms, sys 1.10 ms; worker processes 58.0 ms);
+/// switches 12 voluntary, 3 involuntary`: the note under a row (the table is wide already).
+pub fn usage_line(u: &crate::usage::RunUsage) -> String {
+    let t = &u.total;
+    let mut s = format!(
+        "CPU {} = {} cores busy (user {}, sys {}",
+        time(t.cpu_s()),
+        u.cores_busy().map_or("-".into(), cores),
+        time(t.user_s),
+        time(t.sys_s),
+    );
+    if let Some(w) = &u.workers {
+        let _ = write!(s, "; worker processes {}", time(w.cpu_s()));
+    }
+    let _ = write!(
+        s,
+        "); switches {} voluntary, {} involuntary",
+        t.voluntary, t.involuntary
+    );
     s
 }
 

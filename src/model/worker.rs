@@ -1,7 +1,7 @@
 //! The worker processes behind `process` and `async-process`: the worker side (`concur
 //! worker`, [`serve`]), and the parent's side of one worker: starting it (the project's own
 //! binary, dying with its parent), the line protocol (one JSON [`Task`] line in, one [`Reply`]
-//! line out, the worker's census absorbed), saying how it died, and killing and reaping it
+//! line out, the worker's census and CPU usage absorbed), saying how it died, and killing and reaping it
 //! when dropped. How a model waits on the pipes (a thread per worker, or an event loop) is
 //! the model's own business: this file only hands out the pipes.
 
@@ -16,6 +16,7 @@ use super::{setup_error, ModelConfig};
 use crate::census::{self, Census};
 use crate::error::{Error, Result};
 use crate::task::{Task, TaskOutcome};
+use crate::usage::{self, Usage};
 
 /// The first line a worker prints, so the parent knows it started the right program.
 pub const READY: &str = "concur-worker ready";
@@ -31,13 +32,26 @@ pub struct Reply {
     pub outcome: TaskOutcome,
     /// What the worker created while running the task.
     pub census: Census,
+    /// The worker's CPU time and context switches since its previous reply (or since it said
+    /// it was ready): waiting for the task and reading it, running it, writing the answer
+    /// line. `None` from a worker that cannot read its usage (or an older one).
+    #[serde(default)]
+    pub usage: Option<Usage>,
 }
 
 /// The worker side: answer every task line on stdin with one [`Reply`] line on stdout, until
 /// stdin closes. This is all `concur worker` does.
+///
+/// Each reply carries the worker's own `RUSAGE_SELF` since the previous reply: the parent
+/// cannot ask the kernel for it (`RUSAGE_CHILDREN` counts only children already reaped, and a
+/// worker lives as long as its model), so it adds these reports to its own usage. Since the
+/// previous reply, not since the task arrived: the wake-up that a task's line causes, and the
+/// write of the previous answer, are the pipe's cost and so the process model's. The start-up
+/// before [`READY`] is setup and is in no reply.
 pub fn serve(input: impl BufRead, mut output: impl Write) -> io::Result<()> {
     writeln!(output, "{READY}")?;
     output.flush()?;
+    let mut last = Usage::of_this_process();
     for line in input.lines() {
         let line = line?;
         let before = census::snapshot();
@@ -45,9 +59,13 @@ pub fn serve(input: impl BufRead, mut output: impl Write) -> io::Result<()> {
             Ok(task) => task.run_blocking(),
             Err(e) => Err(format!("worker could not read the task line: {e}")),
         };
+        let now = Usage::of_this_process();
+        let used = now.zip(last).map(|(now, last)| now.since(&last));
+        last = now;
         let reply = Reply {
             outcome,
             census: before.since(),
+            usage: used,
         };
         serde_json::to_writer(&mut output, &reply)?;
         output.write_all(b"\n")?;
@@ -135,7 +153,7 @@ impl WorkerProcess {
     }
 
     /// Read one reply line: the task's outcome; what the worker created for it joins this
-    /// process's census.
+    /// process's census, and the CPU time and switches it reports join this process's usage.
     pub fn reply(&self, line: &str) -> Result<TaskOutcome> {
         let reply: Reply = serde_json::from_str(line).map_err(|e| Error::Worker {
             index: self.index,
@@ -143,6 +161,9 @@ impl WorkerProcess {
             what: format!("sent an unreadable answer ({e}): {line:?}"),
         })?;
         census::absorb(reply.census);
+        if let Some(used) = reply.usage {
+            usage::absorb(used);
+        }
         Ok(reply.outcome)
     }
 
