@@ -20,6 +20,7 @@ use crate::identity::CellId;
 use crate::latency::IoLatency;
 use crate::model::{Collect, Delivery, Lane, ModelInfo, Span};
 use crate::run::RunRecord;
+use crate::usage::RunUsage;
 use crate::workload::Kind;
 
 /// The `Results::schema` this build writes. Bump it when a field changes meaning or the shape
@@ -168,6 +169,10 @@ pub struct Cell {
     /// When the checked run's results reached the consumer (first result, waits).
     #[serde(default)]
     pub delivery: Option<Delivery>,
+    /// The checked run's CPU time and context switches (its workers' included), with its own
+    /// wall time: one run's figures, not criterion's (see [`crate::usage`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<RunUsage>,
 }
 
 /// A cell's standing: measured, failed (wrong answer or errors), or missing its estimate.

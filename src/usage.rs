@@ -9,8 +9,9 @@
 //! - **every thread of this process**, living or exited (Linux folds an exited thread's
 //!   times into its process): the model's threads, a pool's idle threads spinning or parking
 //!   between jobs, a runtime's blocking pool, and whatever else runs in the process meanwhile:
-//!   the CLI's spinner wakes every 120 ms (about 8 voluntary switches a second of wall time,
-//!   microseconds of CPU), a test binary's other tests;
+//!   on a terminal the CLI's spinner wakes every 120 ms (about 8 voluntary switches a second
+//!   of wall time, microseconds of CPU; with stderr redirected it has no ticker), and in a
+//!   test binary its other tests;
 //! - **not the mock server**: it is another process (`concur serve`), set up apart like any
 //!   fixture, so its CPU is rightly not the model's;
 //! - **worker processes, added in**: `RUSAGE_CHILDREN` would be wrong here, since it counts

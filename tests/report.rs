@@ -7,7 +7,8 @@
 //! `fixture_mixed.rs`, `fixture_collect.rs`), the helpers that read the page in
 //! `report/page.rs`, the tests of writing files in `report/writes.rs`, those of the mixed
 //! section, the tutorials' settings and the IO sweep in `report/mixed.rs`, and those of
-//! "Results as they arrive" in `report/collect.rs`.
+//! "Results as they arrive" in `report/collect.rs`, the CPU time and context switches in
+//! `report/usage.rs`.
 
 #[path = "report/collect.rs"]
 mod collect;
@@ -17,6 +18,8 @@ mod fixture;
 mod mixed;
 #[path = "report/page.rs"]
 mod page;
+#[path = "report/usage.rs"]
+mod usage;
 #[path = "report/writes.rs"]
 mod writes;
 

@@ -12,7 +12,7 @@
 //! SIGINT/SIGTERM, 141 when the reader of stdout went away (as a Unix tool killed by SIGPIPE
 //! reports it: quiet, yet never claiming a run or a verification that did not finish).
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::process::ExitCode;
 use std::sync::OnceLock;
@@ -371,11 +371,16 @@ impl Progress {
         if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]") {
             bar.set_style(style);
         }
+        let _ = SPINNER.set(bar.clone());
+        // Off a terminal nothing would be drawn, and a ticker waking every 120 ms would only
+        // add its wake-ups to every run's context switches (see concur::usage): no ticker.
+        if !std::io::stderr().is_terminal() {
+            return Progress(bar);
+        }
         // The ticker's thread starts now, hidden, rather than a second in, inside some run's
         // census (see concur::census). A spinner is a nicety: where the OS refuses its threads
         // (indicatif panics then), the run goes on without one.
         let ticking = concur::panics::catch(|| bar.enable_steady_tick(Duration::from_millis(120)));
-        let _ = SPINNER.set(bar.clone());
         let shown = bar.clone();
         if ticking.is_ok() {
             let _ = std::thread::Builder::new().spawn(move || {

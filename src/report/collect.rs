@@ -251,6 +251,7 @@ fn to_cell(rec: &BenchRecord, estimate: Option<&std::result::Result<Stat, String
         timeline: r.timeline.clone(),
         collect: r.collect,
         delivery: r.delivery,
+        usage: r.usage,
     }
 }
 

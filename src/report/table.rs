@@ -2,14 +2,16 @@
 //! already formatted. A failed row shows its mark and no speedup or efficiency; an efficiency
 //! above 100% reads `≈100%` within noise or `⚠ 112%` with the anomaly's reason on the row; the
 //! ideal names what binds it; the counts come from the checked run's census; requests among
-//! CPU tasks show their latency's p95, p50 and max.
+//! CPU tasks show their latency's p95, p50 and max; the checked run's CPU time (with the
+//! cores it kept busy: its CPU time ÷ its own wall time) and its context switches.
 
 use serde::Serialize;
 
 use crate::census::Census;
-use crate::format::{bytes, flagged_speedup, speedup, time};
+use crate::format::{bytes, cores, flagged_speedup, speedup, time};
 use crate::identity::{Comparison, Varied};
 use crate::results::Status;
+use crate::usage::RunUsage;
 
 use super::sections::{Block, Row, ANOMALY_MARK, FAIL_MARK, GAP_MARK, NO_BASELINE, OK_MARK};
 
@@ -22,6 +24,8 @@ pub struct TableView {
     pub show_latency: bool,
     /// A collect block: each row says when its results were delivered.
     pub show_delivery: bool,
+    /// Whether any row has the checked run's CPU time and context switches.
+    pub show_usage: bool,
     pub rows: Vec<RowView>,
 }
 
@@ -60,6 +64,8 @@ pub struct RowView {
     pub latency: String,
     pub latency_sub: String,
     pub latency_title: String,
+    /// The checked run's CPU time and context switches.
+    pub usage: UsageView,
     /// Threads and tasks, then processes and connections: two pairs that wrap as units.
     pub created: Vec<Vec<Count>>,
     pub created_title: String,
@@ -67,6 +73,19 @@ pub struct RowView {
     pub answer_title: String,
     pub errors: Vec<String>,
     pub notes: Vec<String>,
+}
+
+/// The CPU and switches cells of a row.
+#[derive(Serialize)]
+pub struct UsageView {
+    /// The checked run's CPU time (`55.3 ms`), `1.76 cores busy` under it; `-` when unknown.
+    pub cpu: String,
+    pub cpu_sub: String,
+    pub cpu_title: String,
+    /// Its voluntary context switches (`20 vol`), `19 invol` under it; `-` when unknown.
+    pub switches: String,
+    pub switches_sub: String,
+    pub switches_title: String,
 }
 
 /// One count of what a run created: `20 tasks`.
@@ -90,6 +109,7 @@ pub fn table(block: &Block) -> TableView {
         show_memory: block.rows.iter().any(|r| r.cell.peak_rss_bytes.is_some()),
         show_latency: block.rows.iter().any(|r| r.cell.io_latency.is_some()),
         show_delivery: block.comparison == Comparison::Collect,
+        show_usage: block.rows.iter().any(|r| r.cell.usage.is_some()),
         rows: block
             .rows
             .iter()
@@ -131,6 +151,48 @@ pub fn created(c: &Census) -> (Vec<Vec<Count>>, String) {
         c.threads, c.tasks, c.processes, c.connections
     );
     (counts, title)
+}
+
+/// The CPU and switches cells: `55.3 ms` over `1.76 cores busy`, `20 vol` over `19 invol`,
+/// each with its long form for a tooltip.
+pub fn usage(u: Option<&RunUsage>) -> UsageView {
+    let Some(u) = u else {
+        return UsageView {
+            cpu: "-".into(),
+            cpu_sub: String::new(),
+            cpu_title: String::new(),
+            switches: "-".into(),
+            switches_sub: String::new(),
+            switches_title: String::new(),
+        };
+    };
+    let t = &u.total;
+    let workers = u.workers.map_or(String::new(), |w| {
+        format!(
+            ", of which its worker processes reported {}",
+            time(w.cpu_s())
+        )
+    });
+    UsageView {
+        cpu: time(t.cpu_s()),
+        cpu_sub: u
+            .cores_busy()
+            .map_or(String::new(), |c| format!("{} cores busy", cores(c))),
+        cpu_title: format!(
+            "the checked run used {} of CPU (user {}, system {}{workers}) in {} of wall time",
+            time(t.cpu_s()),
+            time(t.user_s),
+            time(t.sys_s),
+            time(u.wall_s)
+        ),
+        switches: format!("{} vol", t.voluntary),
+        switches_sub: format!("{} invol", t.involuntary),
+        switches_title: format!(
+            "the checked run's context switches: {} voluntary (a thread waited: IO, a lock, a \
+             sleep) and {} involuntary (the scheduler took its core away)",
+            t.voluntary, t.involuntary
+        ),
+    }
 }
 
 /// `first 52.1 ms (#1)` and `waits 12.0 ms mean, 120 ms max`.
@@ -242,6 +304,7 @@ fn row_view(r: &Row, show_delivery: bool) -> RowView {
         latency,
         latency_sub,
         latency_title,
+        usage: usage(c.usage.as_ref()),
         created,
         created_title,
         answer: if c.ok { OK_MARK } else { "✗" },

@@ -1,6 +1,6 @@
 //! Fake results (this build's schema) built in memory, as `collect` would have made them: cells with
 //! times, ideals, baselines and verdicts (judged by `concur::compare::judge`, like collect
-//! does), censuses and synthetic timelines. Only the test code names models; the report must
+//! does), censuses, synthetic timelines and CPU usage. Only the test code names models; the report must
 //! find its way by what the models declared.
 //!
 //! The realistic set's cells are listed by concern: the CPU ones in `fixture_cpu.rs`, the IO
@@ -18,6 +18,8 @@ mod io;
 pub mod mixed;
 #[path = "fixture_timeline.rs"]
 mod timeline;
+#[path = "fixture_usage.rs"]
+mod usage;
 
 use std::collections::BTreeMap;
 
@@ -232,6 +234,7 @@ pub fn cell(models: &[ModelInfo], spec: &Spec) -> Cell {
             Varied::Collect(c) => c,
             _ => Collect::Ordered,
         },
+        usage: usage::usage(model, spec, workers, wall),
     }
 }
 

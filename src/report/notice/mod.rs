@@ -4,7 +4,8 @@
 //! CPU ([`cpu`]) and IO ([`io`]) work, what CPU work does to requests beside it ([`latency`]),
 //! sweeps over W and N ([`sweep`]), a sliding window against batches ([`limits`]), the
 //! tutorial's own settings ([`tutorial`]), results collected in order against as completed
-//! ([`collect`]), setup costs, anomalies and failures.
+//! ([`collect`]), what CPU time and context switches say ([`usage`]), setup costs, anomalies
+//! and failures.
 
 mod collect;
 mod cpu;
@@ -13,6 +14,7 @@ mod latency;
 mod limits;
 mod sweep;
 mod tutorial;
+mod usage;
 
 use std::collections::BTreeSet;
 
@@ -121,6 +123,7 @@ fn models(block: &Block, kind: Kind, cores: usize) -> Vec<String> {
         Kind::Io => out.extend(io::checks(&m)),
         Kind::Mixed => out.extend(latency::checks(&m)),
     }
+    out.extend(usage::checks(&m, kind, cores));
     out.extend(setup_cost(&m));
     out
 }
