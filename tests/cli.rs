@@ -133,6 +133,19 @@ fn run_json_prints_one_checked_object_per_model() {
         assert_eq!(line["ideal"]["bound"], "cores", "{line}");
         assert!(line["census"]["threads"].is_u64(), "{line}");
         assert_eq!(line["collect"], "as-completed", "{line}");
+        for field in ["user_s", "sys_s", "voluntary", "involuntary"] {
+            assert!(
+                line["usage"]["total"][field].is_number(),
+                "usage {field} missing in {line}"
+            );
+        }
+        // Worker processes' part: given for the models that have them, and only for them.
+        let model = concur::model::by_name(line["model"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            line["usage"]["workers"].is_object(),
+            model.traits().runs.worker_processes(),
+            "{line}"
+        );
         for field in ["first_s", "mean_wait_s", "max_wait_s", "first_task"] {
             assert!(
                 line["delivery"][field].is_number(),

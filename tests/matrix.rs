@@ -38,6 +38,8 @@ fn every_cell_gives_the_known_answer() {
         };
         assert_eq!(record.answer.as_deref(), Some(record.expected.as_str()));
         assert_eq!(record.failed_tasks, 0, "{cell}");
+        // Every model's run says what CPU time and context switches it took.
+        assert_eq!(record.usage.is_some(), cfg!(unix), "{cell}: usage");
         let mut seen: Vec<usize> = record.timeline.iter().map(|s| s.task).collect();
         seen.sort_unstable();
         assert_eq!(seen, (0..record.tasks).collect::<Vec<_>>(), "{cell}: spans");
