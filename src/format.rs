@@ -106,12 +106,18 @@ pub fn flagged_speedup(x: f64, anomaly: bool) -> String {
     }
 }
 
-/// Cores busy on average (CPU time ÷ wall time), three significant digits: `1.97`, `0.012`.
+/// Cores busy on average (CPU time ÷ wall time): `1.97`, `0.63`, `0.006`, `<0.001`.
 pub fn cores(x: f64) -> String {
-    if x.is_finite() {
-        sig3(x)
-    } else {
+    if !x.is_finite() {
         "-".into()
+    } else if x >= 0.095 {
+        format!("{x:.2}")
+    } else if x >= 0.0005 {
+        format!("{x:.3}")
+    } else if x > 0.0 {
+        "<0.001".into()
+    } else {
+        "0".into()
     }
 }
 
@@ -178,5 +184,15 @@ mod tests {
         assert_eq!(efficiency(0.934, false), "93%");
         assert_eq!(efficiency(1.04, false), "≈100%");
         assert_eq!(efficiency(1.2, true), "⚠ 120%");
+    }
+
+    #[test]
+    fn cores_busy_reads_two_decimals_or_three_near_zero() {
+        assert_eq!(cores(1.974), "1.97");
+        assert_eq!(cores(0.632), "0.63");
+        assert_eq!(cores(0.0062), "0.006");
+        assert_eq!(cores(0.0001), "<0.001");
+        assert_eq!(cores(0.0), "0");
+        assert_eq!(cores(f64::NAN), "-");
     }
 }

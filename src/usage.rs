@@ -49,11 +49,12 @@ impl Usage {
         self.user_s + self.sys_s
     }
 
-    /// What was used between `before` and `self`, field by field (never below zero).
+    /// What was used between `before` and `self`, field by field (never below zero; times
+    /// to the microsecond, getrusage's resolution).
     pub fn since(&self, before: &Usage) -> Usage {
         Usage {
-            user_s: (self.user_s - before.user_s).max(0.0),
-            sys_s: (self.sys_s - before.sys_s).max(0.0),
+            user_s: to_micros(self.user_s - before.user_s).max(0.0),
+            sys_s: to_micros(self.sys_s - before.sys_s).max(0.0),
             voluntary: self.voluntary.saturating_sub(before.voluntary),
             involuntary: self.involuntary.saturating_sub(before.involuntary),
         }
@@ -71,8 +72,8 @@ impl Add for Usage {
     type Output = Usage;
     fn add(self, other: Usage) -> Usage {
         Usage {
-            user_s: self.user_s + other.user_s,
-            sys_s: self.sys_s + other.sys_s,
+            user_s: to_micros(self.user_s + other.user_s),
+            sys_s: to_micros(self.sys_s + other.sys_s),
             voluntary: self.voluntary + other.voluntary,
             involuntary: self.involuntary + other.involuntary,
         }
@@ -153,6 +154,12 @@ static REPORTED_SYS_US: AtomicU64 = AtomicU64::new(0);
 static REPORTED_VOLUNTARY: AtomicU64 = AtomicU64::new(0);
 static REPORTED_INVOLUNTARY: AtomicU64 = AtomicU64::new(0);
 
+/// `s` rounded to the microsecond (getrusage's resolution), so sums and differences of
+/// readings print as the microseconds they are (`0.055351`, not `0.05535099999999999`).
+fn to_micros(s: f64) -> f64 {
+    (s * 1e6).round() / 1e6
+}
+
 fn micros(s: f64) -> u64 {
     if s.is_finite() && s > 0.0 {
         (s * 1e6).round() as u64
@@ -163,8 +170,8 @@ fn micros(s: f64) -> u64 {
 
 fn reported() -> Usage {
     Usage {
-        user_s: REPORTED_USER_US.load(Ordering::Relaxed) as f64 * 1e-6,
-        sys_s: REPORTED_SYS_US.load(Ordering::Relaxed) as f64 * 1e-6,
+        user_s: REPORTED_USER_US.load(Ordering::Relaxed) as f64 / 1e6,
+        sys_s: REPORTED_SYS_US.load(Ordering::Relaxed) as f64 / 1e6,
         voluntary: REPORTED_VOLUNTARY.load(Ordering::Relaxed),
         involuntary: REPORTED_INVOLUNTARY.load(Ordering::Relaxed),
     }
@@ -181,7 +188,7 @@ fn self_rusage() -> Option<Usage> {
         }
         ru.assume_init()
     };
-    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+    let seconds = |t: libc::timeval| (t.tv_sec as f64 * 1e6 + t.tv_usec as f64) / 1e6;
     Some(Usage {
         user_s: seconds(ru.ru_utime),
         sys_s: seconds(ru.ru_stime),

@@ -1,6 +1,7 @@
 //! One cell of a bench: start the model (setup, untimed), run it once to warm it up, run it
-//! again to check the answer and record the census and timeline, then let criterion time
-//! `execute` alone, checking every timed iteration too. What comes out is the cell's
+//! again to check the answer and record the census, timeline, CPU time and context switches
+//! (that one checked run's figures, with its own wall time, not criterion's), then let
+//! criterion time `execute` alone, checking every timed iteration too. What comes out is the cell's
 //! [`BenchRecord`]: its checked run, how its ideal is made, the in-turn cell's task costs, and
 //! for requests among CPU tasks their latency over every run criterion timed.
 

@@ -75,17 +75,20 @@ pub struct RowView {
     pub notes: Vec<String>,
 }
 
-/// The CPU and switches cells of a row.
+/// The CPU cell of a row: the checked run's CPU time, the cores it kept busy and its context
+/// switches, one column so the table keeps within a laptop's width.
 #[derive(Serialize)]
 pub struct UsageView {
-    /// The checked run's CPU time (`55.3 ms`), `1.76 cores busy` under it; `-` when unknown.
+    /// `55.3 ms`; `-` when not recorded.
     pub cpu: String,
-    pub cpu_sub: String,
-    pub cpu_title: String,
-    /// Its voluntary context switches (`20 vol`), `19 invol` under it; `-` when unknown.
-    pub switches: String,
-    pub switches_sub: String,
-    pub switches_title: String,
+    /// `1.76 cores busy` (its CPU time ÷ its own wall time).
+    pub cores: String,
+    /// `20 vol` and `19 invol`: voluntary and involuntary context switches (each kept whole
+    /// when the pair wraps); empty when not recorded.
+    pub voluntary: String,
+    pub involuntary: String,
+    /// The long form, for a tooltip.
+    pub title: String,
 }
 
 /// One count of what a run created: `20 tasks`.
@@ -153,17 +156,16 @@ pub fn created(c: &Census) -> (Vec<Vec<Count>>, String) {
     (counts, title)
 }
 
-/// The CPU and switches cells: `55.3 ms` over `1.76 cores busy`, `20 vol` over `19 invol`,
-/// each with its long form for a tooltip.
+/// The CPU cell: `55.3 ms`, `1.76 cores busy` and `20 vol · 19 invol` under it, with the
+/// long form for a tooltip; `-` when the run's usage was not recorded.
 pub fn usage(u: Option<&RunUsage>) -> UsageView {
     let Some(u) = u else {
         return UsageView {
             cpu: "-".into(),
-            cpu_sub: String::new(),
-            cpu_title: String::new(),
-            switches: "-".into(),
-            switches_sub: String::new(),
-            switches_title: String::new(),
+            cores: String::new(),
+            voluntary: String::new(),
+            involuntary: String::new(),
+            title: String::new(),
         };
     };
     let t = &u.total;
@@ -175,22 +177,21 @@ pub fn usage(u: Option<&RunUsage>) -> UsageView {
     });
     UsageView {
         cpu: time(t.cpu_s()),
-        cpu_sub: u
+        cores: u
             .cores_busy()
             .map_or(String::new(), |c| format!("{} cores busy", cores(c))),
-        cpu_title: format!(
-            "the checked run used {} of CPU (user {}, system {}{workers}) in {} of wall time",
+        voluntary: format!("{} vol", t.voluntary),
+        involuntary: format!("{} invol", t.involuntary),
+        title: format!(
+            "the checked run used {} of CPU (user {}, system {}{workers}) in {} of wall time; \
+             its threads gave up their core {} times to wait (voluntary context switches) and \
+             had it taken away {} times (involuntary)",
             time(t.cpu_s()),
             time(t.user_s),
             time(t.sys_s),
-            time(u.wall_s)
-        ),
-        switches: format!("{} vol", t.voluntary),
-        switches_sub: format!("{} invol", t.involuntary),
-        switches_title: format!(
-            "the checked run's context switches: {} voluntary (a thread waited: IO, a lock, a \
-             sleep) and {} involuntary (the scheduler took its core away)",
-            t.voluntary, t.involuntary
+            time(u.wall_s),
+            t.voluntary,
+            t.involuntary
         ),
     }
 }

@@ -1,6 +1,6 @@
 //! What the checked runs' CPU time and context switches say, each sentence only where the
 //! numbers bear it out: on CPU work, how many cores each kind of model kept busy for the same
-//! amount of CPU; on IO work, that waiting uses no core, and that a thread waiting on one
+//! amount of CPU; on IO work, that waiting uses almost no CPU, and that a thread waiting on one
 //! request at a time sleeps once per request where one event loop waits on them all at once.
 //! Models are picked by how they declared they run; the figures are one run's each (the
 //! checked run), with cores busy as that run's CPU time ÷ that run's own wall time.
@@ -59,7 +59,7 @@ fn cores_busy(m: &[&Row], cores: usize) -> Option<String> {
     if most.1 <= least.1 * 1.25 {
         s.push_str(&format!(
             " Every model spent about the same CPU time ({} to {}, worker processes included): \
-             the speedup is the same work on more cores at once, not less work.",
+             what differs is how many cores did it at once, not how much work there was.",
             time(least.1),
             time(most.1)
         ));
@@ -77,20 +77,27 @@ fn cores_busy(m: &[&Row], cores: usize) -> Option<String> {
     Some(s)
 }
 
-/// Waiting on a server keeps no core busy, whatever the model.
+/// Waiting on a server keeps almost no core busy: the in-turn run's figure, and the busiest
+/// model's, when both are small.
 fn idle_cores(m: &[&Row]) -> Option<String> {
-    let (r, busy) = m
+    let busy = |r: &Row| usage(r).and_then(RunUsage::cores_busy);
+    let b = fastest_of(m, &[Runs::InTurn])?;
+    let (r, most) = m
         .iter()
-        .filter_map(|r| Some((*r, usage(r)?.cores_busy()?)))
+        .filter_map(|r| Some((*r, busy(r)?)))
         .max_by(|a, b| a.1.total_cmp(&b.1))?;
-    (busy < 0.25).then(|| {
+    let least = busy(b)?;
+    (least < 0.1 && most < 0.5).then(|| {
         format!(
-            "Waiting uses no core: even the busiest, {} ({}), kept {} cores busy on average \
-             (its checked run's CPU time ÷ its wall time). The time went to the server's \
-             delay, not to computing.",
+            "Waiting uses almost no CPU: {} ({}) kept {} cores busy on average (its checked \
+             run's CPU time ÷ its wall time), and even the busiest, {} ({}), {}. The time went \
+             to the server's delay, not to computing.",
+            b.label,
+            b.model.runs.describe(),
+            cores_text(least),
             r.label,
             r.model.runs.describe(),
-            cores_text(busy)
+            cores_text(most)
         )
     })
 }
