@@ -59,6 +59,30 @@ fn the_sentences_say_what_the_counts_show() {
 }
 
 #[test]
+fn an_in_turn_cpu_run_short_of_a_core_is_called_out() {
+    let mut r = realistic();
+    let html = rendered(&r);
+    assert!(!notice(&html, "primes-models").contains("kept only"));
+    let base = r
+        .cells
+        .iter_mut()
+        .find(|c| {
+            c.id.workload == "primes"
+                && c.id.comparison == Comparison::Models
+                && c.id.model == "sequential"
+        })
+        .unwrap();
+    let u = base.usage.as_mut().unwrap();
+    u.wall_s = u.total.cpu_s() * 2.0;
+    let html = rendered(&r);
+    let cpu = notice(&html, "primes-models");
+    assert!(
+        cpu.contains("sequential (in turn) kept only 0.50 of a core busy"),
+        "{cpu}"
+    );
+}
+
+#[test]
 fn a_wait_sentence_needs_about_one_switch_per_request() {
     let mut r = realistic();
     for c in r.cells.iter_mut().filter(|c| c.id.workload == "sites") {

@@ -1,6 +1,7 @@
 //! What the checked runs' CPU time and context switches say, each sentence only where the
 //! numbers bear it out: on CPU work, how many cores each kind of model kept busy for the same
-//! amount of CPU; on IO work, that waiting uses almost no CPU, and that a thread waiting on one
+//! amount of CPU, and an in-turn run that could not have a core to itself (a loaded machine);
+//! on IO work, that waiting uses almost no CPU, and that a thread waiting on one
 //! request at a time sleeps once per request where one event loop waits on them all at once.
 //! Models are picked by how they declared they run; the figures are one run's each (the
 //! checked run), with cores busy as that run's CPU time ÷ that run's own wall time.
@@ -16,7 +17,10 @@ use super::fastest_of;
 /// The sentences for one comparison of models (`m`: measured rows, fastest first).
 pub fn checks(m: &[&Row], kind: Kind, cores: usize) -> Vec<String> {
     match kind {
-        Kind::Cpu => cores_busy(m, cores).into_iter().collect(),
+        Kind::Cpu => [cores_busy(m, cores), contended(m)]
+            .into_iter()
+            .flatten()
+            .collect(),
         Kind::Io => [idle_cores(m), waits(m)].into_iter().flatten().collect(),
         Kind::Mixed => Vec::new(),
     }
@@ -75,6 +79,29 @@ fn cores_busy(m: &[&Row], cores: usize) -> Option<String> {
         ));
     }
     Some(s)
+}
+
+/// An in-turn run of CPU work keeps one core busy throughout; well under one, its thread was
+/// waiting for a core the machine gave to something else, and every speedup measured against
+/// it reads too high.
+fn contended(m: &[&Row]) -> Option<String> {
+    let b = fastest_of(m, &[Runs::InTurn])?;
+    let u = usage(b)?;
+    let busy = u.cores_busy()?;
+    (busy < 0.8).then(|| {
+        format!(
+            "{} ({}) kept only {} of a core busy in its checked run: {} of CPU in {} of wall \
+             time, with {} involuntary context switches. Computing in turn never waits, so its \
+             thread was waiting for a core that something else on the machine had; if the \
+             timed runs were slowed like this one, every speedup against it reads too high.",
+            b.label,
+            b.model.runs.describe(),
+            cores_text(busy),
+            time(u.total.cpu_s()),
+            time(u.wall_s),
+            u.total.involuntary
+        )
+    })
 }
 
 /// Waiting on a server keeps almost no core busy: the in-turn run's figure, and the busiest
