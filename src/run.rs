@@ -6,6 +6,10 @@
 //! apart, and every run yields a [`RunRecord`] whether it succeeded or not. The model hands
 //! each finished task to this run's [`Deliver`] sink, which stamps when it was delivered under
 //! the cell's [`Collect`] mode; a task delivered twice or never fails the run.
+//!
+//! Tasks that change shared state ([`crate::shared`]) get a fresh state id before every run,
+//! outside its clock, so no run sees another's account; the answer they must give is the
+//! workload's for this model's declared traits ([`Workload::expected_under`]).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,8 +23,9 @@ use crate::latency::{self, IoLatency};
 use crate::mem;
 use crate::model::deliver::delivery_fault;
 use crate::model::{Collect, Deliver, Delivery, Executor, Lane, Model, ModelConfig, Span, TaskRun};
+use crate::shared::{self, StateId};
 use crate::task::Task;
-use crate::workload::{Answer, Kind, Params, Workload};
+use crate::workload::{Answer, Kind, Params, Setting, Workload};
 
 /// Everything one run of a cell produced: the answer and whether it is right, the times, the
 /// errors, and the per-task timeline.
@@ -122,6 +127,8 @@ pub struct Prepared {
     floors_s: Vec<f64>,
     executor: Box<dyn Executor>,
     setup: Duration,
+    /// The state id the tasks carry now, when they change shared state.
+    state: Option<StateId>,
 }
 
 impl Prepared {
@@ -140,15 +147,18 @@ impl Prepared {
         };
         let workers = model.workers(&config, n);
         let in_flight = model.in_flight(&config, n);
+        let traits = model.traits();
+        let setting = Setting {
+            shares_memory: traits.shares_memory,
+            overlaps: !traits.runs.one_at_a_time(),
+            in_flight,
+            lanes: workers.min(in_flight).max(1),
+            batches: batch_sizes(n, config.batch),
+        };
+        let expected = workload.expected_under(&plan, &setting)?;
+        let state = plan.tasks.iter().find_map(Task::state);
         let tasks: Arc<[Task]> = plan.tasks.into();
-        let mut start = 0;
-        let batches = batch_sizes(n, config.batch)
-            .into_iter()
-            .map(|len| {
-                start += len;
-                Arc::from(&tasks[start - len..start])
-            })
-            .collect();
+        let batches = cut(&tasks, &setting.batches);
         let began = Instant::now();
         let executor = model.start(&config)?;
         let setup = began.elapsed();
@@ -161,16 +171,30 @@ impl Prepared {
             collect: config.collect,
             tasks,
             batches,
-            expected: plan.expected,
+            expected,
             floors_s: plan.floors_s,
             executor,
             setup,
+            state,
         })
+    }
+
+    /// Give tasks that change shared state a fresh state id (before a run, outside its
+    /// clock), dropping the last run's state from this process; nothing for other cells.
+    fn fresh_state(&mut self) {
+        let Some(old) = self.state else { return };
+        shared::forget(old);
+        let id = shared::fresh_id();
+        self.tasks = self.tasks.iter().map(|t| t.with_state(id)).collect();
+        let sizes: Vec<usize> = self.batches.iter().map(|b| b.len()).collect();
+        self.batches = cut(&self.tasks, &sizes);
+        self.state = Some(id);
     }
 
     /// Run the tasks once and return the task runs in task order, each stamped with its
     /// delivery: what benches time. A task delivered twice or never is an error.
     pub fn execute(&mut self) -> Result<Vec<TaskRun>> {
+        self.fresh_state();
         let delivered = self.execute_from(Instant::now())?;
         match delivered.fault {
             Some(fault) => Err(self.failed(fault)),
@@ -231,6 +255,7 @@ impl Prepared {
 
     /// Run the tasks once, check the answer and record everything about the run.
     pub fn run(&mut self) -> RunRecord {
+        self.fresh_state();
         let pids = self.executor.worker_pids();
         mem::reset_peak(&pids);
         let before = census::snapshot();
@@ -364,6 +389,26 @@ impl Prepared {
     pub fn batch_sizes(&self) -> Vec<usize> {
         self.batches.iter().map(|b| b.len()).collect()
     }
+}
+
+impl Drop for Prepared {
+    fn drop(&mut self) {
+        if let Some(state) = self.state {
+            shared::forget(state);
+        }
+    }
+}
+
+/// `tasks` cut into batches of these sizes, in order.
+fn cut(tasks: &Arc<[Task]>, sizes: &[usize]) -> Vec<Arc<[Task]>> {
+    let mut start = 0;
+    sizes
+        .iter()
+        .map(|&len| {
+            start += len;
+            Arc::from(&tasks[start - len..start])
+        })
+        .collect()
 }
 
 /// How `--batch` cuts `tasks` tasks: batches of `batch` in order, the last one shorter (one
