@@ -152,7 +152,6 @@ impl Prepared {
             shares_memory: traits.shares_memory,
             overlaps: !traits.runs.one_at_a_time(),
             in_flight,
-            lanes: workers.min(in_flight).max(1),
             batches: batch_sizes(n, config.batch),
         };
         let expected = workload.expected_under(&plan, &setting)?;

@@ -11,13 +11,15 @@
 //!   at -600; with the lock, one is refused and it ends at 200;
 //! - one task at a time (in turn, a blocked or in-turn event loop, one lane): 200 and one
 //!   refusal even unsynchronised;
-//! - worker processes: each withdrawal changes its own process's copy (200 each, with two in
-//!   flight), and the parent's account is never opened: still 1000.
+//! - worker processes: each withdrawal changes its worker's copy, and the parent's account is
+//!   never opened: still 1000. A worker runs its tasks one at a time, so every copy ends at
+//!   200 however the withdrawals were shared out among the workers (one copy with a refusal,
+//!   or one each), and the answer says only that.
 
 use std::collections::BTreeMap;
 
 use super::{Answer, Kind, Params, Plan, Setting, Sizes, Workload};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::shared::{self, Withdrawal};
 use crate::task::{Output, Task};
 
@@ -29,34 +31,34 @@ const WITHDRAWALS: usize = 2;
 
 pub struct Bank;
 
-/// One account's outcome: how many withdrawals passed, and where its balance ended.
+/// One account's outcome: how many withdrawals passed and where its balance ended, or, with
+/// copies, where each copy ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Outcome {
-    accepted: usize,
-    refused: usize,
-    /// The parent's account (the only one, when memory is shared).
-    parent: i64,
-    /// With copies: each process's final balance, in ascending order; empty when shared.
-    copies: Vec<i64>,
+enum Outcome {
+    Shared {
+        accepted: usize,
+        refused: usize,
+        balance: i64,
+    },
+    /// Each process's final balance (distinct values, ascending), and the parent's.
+    Copies { ends: Vec<i64>, parent: i64 },
 }
 
 impl Outcome {
     fn say(&self, label: &str) -> String {
-        let (a, r) = (self.accepted, self.refused);
-        match self.copies.as_slice() {
-            [] => format!(
-                "{label}: {a} accepted, {r} refused, balance {}",
-                self.parent
-            ),
-            copies => {
-                let list: Vec<String> = copies.iter().map(i64::to_string).collect();
-                let noun = if copies.len() == 1 { "copy" } else { "copies" };
-                format!(
-                    "{label}: {a} accepted, {r} refused, in {} {noun} ({}), the parent's {}",
-                    copies.len(),
-                    list.join(", "),
-                    self.parent
-                )
+        match self {
+            Outcome::Shared {
+                accepted,
+                refused,
+                balance,
+            } => format!("{label}: {accepted} accepted, {refused} refused, balance {balance}"),
+            Outcome::Copies { ends, parent } => {
+                let ends: Vec<String> = ends.iter().map(i64::to_string).collect();
+                let each = match ends.len() {
+                    1 => format!("each copy ends at {}", ends[0]),
+                    _ => format!("copies end at {}", ends.join(", ")),
+                };
+                format!("{label}: {each}, the parent's {parent}")
             }
         }
     }
@@ -123,11 +125,15 @@ impl Workload for Bank {
             shares_memory: true,
             overlaps: false,
             in_flight: 1,
-            lanes: 1,
             batches: vec![tasks.len()],
         };
+        // The least each withdrawal takes: the first of an account always passes its check
+        // and pauses; a later one may be refused at once, without a pause.
+        let pause_s = params.size as f64 / 1e3;
         let mut plan = Plan {
-            floors_s: vec![params.size as f64 / 1e3; tasks.len()],
+            floors_s: (0..tasks.len())
+                .map(|i| if i % WITHDRAWALS == 0 { pause_s } else { 0.0 })
+                .collect(),
             tasks,
             expected: Answer(String::new()),
         };
@@ -137,47 +143,35 @@ impl Workload for Bank {
     }
 
     fn expected_under(&self, _plan: &Plan, setting: &Setting) -> Result<Answer> {
-        let mut outcomes = Vec::new();
-        for (slot, locked) in [false, true].into_iter().enumerate() {
-            let first = slot * WITHDRAWALS;
-            let together = setting.together(first, first + WITHDRAWALS - 1);
-            let outcome = if setting.shares_memory {
-                let (accepted, parent) = match (together, locked) {
-                    (true, false) => (WITHDRAWALS, OPENING - AMOUNT * WITHDRAWALS as i64),
-                    _ => in_turn(WITHDRAWALS),
-                };
-                Outcome {
-                    accepted,
-                    refused: WITHDRAWALS - accepted,
-                    parent,
-                    copies: Vec::new(),
+        let outcomes: Vec<Outcome> = [false, true]
+            .into_iter()
+            .enumerate()
+            .map(|(slot, locked)| {
+                let first = slot * WITHDRAWALS;
+                let race = !locked && setting.together(first, first + WITHDRAWALS - 1);
+                match (setting.shares_memory, race) {
+                    (true, true) => Outcome::Shared {
+                        accepted: WITHDRAWALS,
+                        refused: 0,
+                        balance: OPENING - AMOUNT * WITHDRAWALS as i64,
+                    },
+                    (true, false) => {
+                        let (accepted, balance) = in_turn(WITHDRAWALS);
+                        Outcome::Shared {
+                            accepted,
+                            refused: WITHDRAWALS - accepted,
+                            balance,
+                        }
+                    }
+                    // A worker runs its withdrawals in turn, on its own copy: the first passes,
+                    // and what it leaves (200) is too little for another.
+                    (false, _) => Outcome::Copies {
+                        ends: vec![in_turn(WITHDRAWALS).1],
+                        parent: OPENING,
+                    },
                 }
-            } else if together {
-                // Under way at once, so in different workers: a copy each.
-                Outcome {
-                    accepted: WITHDRAWALS,
-                    refused: 0,
-                    parent: OPENING,
-                    copies: vec![OPENING - AMOUNT; WITHDRAWALS],
-                }
-            } else if setting.lanes == 1 {
-                let (accepted, copy) = in_turn(WITHDRAWALS);
-                Outcome {
-                    accepted,
-                    refused: WITHDRAWALS - accepted,
-                    parent: OPENING,
-                    copies: vec![copy],
-                }
-            } else {
-                return Err(Error::InvalidInput(format!(
-                    "bank under worker processes, one withdrawal at a time on {} workers: which \
-                     worker takes each is up to the OS, so the answer cannot be known; drop \
-                     --batch, or use --workers 1",
-                    setting.lanes
-                )));
-            };
-            outcomes.push(outcome);
-        }
+            })
+            .collect();
         Ok(answer_of(&outcomes))
     }
 
@@ -206,13 +200,17 @@ impl Workload for Bank {
                 let copy = copies.entry(w.pid).or_insert(w.balance);
                 *copy = (*copy).min(w.balance);
             }
-            let mut copies: Vec<i64> = copies.into_values().collect();
-            copies.sort_unstable();
-            outcomes.push(Outcome {
-                accepted,
-                refused: ws.len() - accepted,
-                parent,
-                copies,
+            outcomes.push(if copies.is_empty() {
+                Outcome::Shared {
+                    accepted,
+                    refused: ws.len() - accepted,
+                    balance: parent,
+                }
+            } else {
+                let mut ends: Vec<i64> = copies.into_values().collect();
+                ends.sort_unstable();
+                ends.dedup();
+                Outcome::Copies { ends, parent }
             });
         }
         if outcomes.len() != LABELS.len() {
@@ -230,12 +228,11 @@ impl Workload for Bank {
 mod tests {
     use super::*;
 
-    fn setting(shares_memory: bool, overlaps: bool, in_flight: usize, lanes: usize) -> Setting {
+    fn setting(shares_memory: bool, overlaps: bool, in_flight: usize) -> Setting {
         Setting {
             shares_memory,
             overlaps,
             in_flight,
-            lanes,
             batches: vec![4],
         }
     }
@@ -251,35 +248,52 @@ mod tests {
                     locked: 1 accepted, 1 refused, balance 200";
         let calm = "unsynchronised: 1 accepted, 1 refused, balance 200; \
                     locked: 1 accepted, 1 refused, balance 200";
-        // Threads, a pool of 2, event loops: they race.
-        assert_eq!(expected(&setting(true, true, 4, 4)).unwrap().0, race);
-        assert_eq!(expected(&setting(true, true, 2, 2)).unwrap().0, race);
+        // Threads, a pool of 2 or 3, event loops: they race.
+        assert_eq!(expected(&setting(true, true, 4)).unwrap().0, race);
+        assert_eq!(expected(&setting(true, true, 2)).unwrap().0, race);
+        assert_eq!(expected(&setting(true, true, 3)).unwrap().0, race);
         // In turn, or one lane: no race.
-        assert_eq!(expected(&setting(true, false, 4, 1)).unwrap().0, calm);
-        assert_eq!(expected(&setting(true, true, 1, 1)).unwrap().0, calm);
+        assert_eq!(expected(&setting(true, false, 4)).unwrap().0, calm);
+        assert_eq!(expected(&setting(true, true, 1)).unwrap().0, calm);
         assert_eq!(
             Bank.plan(&Bank.params(None).unwrap()).unwrap().expected.0,
             calm
         );
-        // Batches of one: never two at once.
-        let mut batched = setting(true, true, 4, 4);
+        // Batches of one: never two at once; batches of two still race.
+        let mut batched = setting(true, true, 4);
         batched.batches = vec![1; 4];
         assert_eq!(expected(&batched).unwrap().0, calm);
-        // Processes: a copy per withdrawal, the parent's untouched; one worker: one copy.
-        assert_eq!(
-            expected(&setting(false, true, 2, 2)).unwrap().0,
-            "unsynchronised: 2 accepted, 0 refused, in 2 copies (200, 200), the parent's 1000; \
-             locked: 2 accepted, 0 refused, in 2 copies (200, 200), the parent's 1000"
-        );
-        assert_eq!(
-            expected(&setting(false, true, 1, 1)).unwrap().0,
-            "unsynchronised: 1 accepted, 1 refused, in 1 copy (200), the parent's 1000; \
-             locked: 1 accepted, 1 refused, in 1 copy (200), the parent's 1000"
-        );
-        // One at a time on several workers: which copy each lands in is unknowable.
-        batched.shares_memory = false;
-        let why = expected(&batched).unwrap_err().to_string();
-        assert!(why.contains("cannot be known"), "{why}");
+        batched.batches = vec![2, 2];
+        assert_eq!(expected(&batched).unwrap().0, race);
+        // Processes: however the withdrawals are shared out, a copy each or one copy with a
+        // refusal, every copy ends at 200 and the parent's account is never touched.
+        let copies = "unsynchronised: each copy ends at 200, the parent's 1000; \
+                      locked: each copy ends at 200, the parent's 1000";
+        for in_flight in [1, 2, 3] {
+            assert_eq!(
+                expected(&setting(false, true, in_flight)).unwrap().0,
+                copies
+            );
+        }
+    }
+
+    #[test]
+    fn together_means_in_the_first_wave_of_one_batch() {
+        let s = Setting {
+            shares_memory: true,
+            overlaps: true,
+            in_flight: 3,
+            batches: vec![4, 2],
+        };
+        assert!(s.together(0, 1) && s.together(0, 2) && s.together(1, 2));
+        assert!(!s.together(2, 3), "task 3 waits for a lane");
+        assert!(!s.together(3, 4), "different batches");
+        assert!(s.together(4, 5));
+        assert!(!Setting {
+            overlaps: false,
+            ..s
+        }
+        .together(0, 1));
     }
 
     #[test]

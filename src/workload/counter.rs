@@ -148,7 +148,6 @@ mod tests {
                 shares_memory: false,
                 overlaps: true,
                 in_flight: 2,
-                lanes: 2,
                 batches: vec![16],
             };
             let under = w.expected_under(&plan, &copies).unwrap().0;

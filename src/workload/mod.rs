@@ -135,23 +135,22 @@ pub struct Setting {
     pub overlaps: bool,
     /// Tasks kept in flight at once.
     pub in_flight: usize,
-    /// The threads or processes the tasks can land on.
-    pub lanes: usize,
     /// How many tasks each `--batch` holds, in order.
     pub batches: Vec<usize>,
 }
 
 impl Setting {
-    /// True when tasks `first..=last` (in plan order, handed out first come, first served) are
-    /// all under way at once: they overlap, fit in flight together and share a batch.
+    /// True when tasks `first..=last` (in plan order, handed out in order) all start at once:
+    /// the model overlaps tasks, and they share a batch and fit in its first wave of
+    /// `in_flight` tasks.
     pub fn together(&self, first: usize, last: usize) -> bool {
         let mut start = 0;
-        let same_batch = self.batches.iter().any(|&n| {
-            let range = start..start + n;
-            start += n;
-            range.contains(&first) && range.contains(&last)
+        let first_wave = self.batches.iter().any(|&n| {
+            let (from, to) = (start, start + n);
+            start = to;
+            (from..to).contains(&first) && last < to && last - from < self.in_flight
         });
-        self.overlaps && self.in_flight > last - first && same_batch
+        self.overlaps && first_wave
     }
 }
 
