@@ -88,7 +88,7 @@ impl Bound {
             Bound::Requests => "server request rate",
             Bound::Connections => "connection setup",
             Bound::DelayAndCpu => "server delay + CPU",
-            Bound::Waits => "waits, first come first served",
+            Bound::Waits => "waits (FCFS)",
         }
     }
 }
