@@ -23,9 +23,11 @@ use crate::latency::{self, IoLatency};
 use crate::mem;
 use crate::model::deliver::delivery_fault;
 use crate::model::{Collect, Deliver, Delivery, Executor, Lane, Model, ModelConfig, Span, TaskRun};
-use crate::shared::{self, StateId};
+use crate::shared::StateId;
 use crate::task::Task;
-use crate::workload::{Answer, Kind, Params, Setting, Workload};
+use crate::workload::{Answer, Kind, Params, Workload};
+
+mod state;
 
 /// Everything one run of a cell produced: the answer and whether it is right, the times, the
 /// errors, and the per-task timeline.
@@ -147,17 +149,11 @@ impl Prepared {
         };
         let workers = model.workers(&config, n);
         let in_flight = model.in_flight(&config, n);
-        let traits = model.traits();
-        let setting = Setting {
-            shares_memory: traits.shares_memory,
-            overlaps: !traits.runs.one_at_a_time(),
-            in_flight,
-            batches: batch_sizes(n, config.batch),
-        };
+        let setting = state::setting(model, in_flight, batch_sizes(n, config.batch));
         let expected = workload.expected_under(&plan, &setting)?;
         let state = plan.tasks.iter().find_map(Task::state);
         let tasks: Arc<[Task]> = plan.tasks.into();
-        let batches = cut(&tasks, &setting.batches);
+        let batches = state::cut(&tasks, &setting.batches);
         let began = Instant::now();
         let executor = model.start(&config)?;
         let setup = began.elapsed();
@@ -176,18 +172,6 @@ impl Prepared {
             setup,
             state,
         })
-    }
-
-    /// Give tasks that change shared state a fresh state id (before a run, outside its
-    /// clock), dropping the last run's state from this process; nothing for other cells.
-    fn fresh_state(&mut self) {
-        let Some(old) = self.state else { return };
-        shared::forget(old);
-        let id = shared::fresh_id();
-        self.tasks = self.tasks.iter().map(|t| t.with_state(id)).collect();
-        let sizes: Vec<usize> = self.batches.iter().map(|b| b.len()).collect();
-        self.batches = cut(&self.tasks, &sizes);
-        self.state = Some(id);
     }
 
     /// Run the tasks once and return the task runs in task order, each stamped with its
@@ -388,26 +372,6 @@ impl Prepared {
     pub fn batch_sizes(&self) -> Vec<usize> {
         self.batches.iter().map(|b| b.len()).collect()
     }
-}
-
-impl Drop for Prepared {
-    fn drop(&mut self) {
-        if let Some(state) = self.state {
-            shared::forget(state);
-        }
-    }
-}
-
-/// `tasks` cut into batches of these sizes, in order.
-fn cut(tasks: &Arc<[Task]>, sizes: &[usize]) -> Vec<Arc<[Task]>> {
-    let mut start = 0;
-    sizes
-        .iter()
-        .map(|&len| {
-            start += len;
-            Arc::from(&tasks[start - len..start])
-        })
-        .collect()
 }
 
 /// How `--batch` cuts `tasks` tasks: batches of `batch` in order, the last one shorter (one

@@ -12,7 +12,7 @@
 //! Two threads handed the same `&mut` do not compile: the borrow checker sees two mutable
 //! borrows alive at once (this block is a doc test that must fail to compile).
 //!
-//! ```compile_fail
+//! ```compile_fail,E0499
 //! let mut balance: i64 = 1000;
 //! let account = &mut balance;
 //! std::thread::scope(|s| {

@@ -7,7 +7,8 @@
 //! `fixture_mixed.rs`, `fixture_collect.rs`), the helpers that read the page in
 //! `report/page.rs`, the tests of writing files in `report/writes.rs`, those of the mixed
 //! section, the tutorials' settings and the IO sweep in `report/mixed.rs`, and those of
-//! "Results as they arrive" in `report/collect.rs`.
+//! "Results as they arrive" in `report/collect.rs`, and the "Sharing state" section in
+//! `report/state.rs`.
 
 #[path = "report/collect.rs"]
 mod collect;
@@ -17,6 +18,8 @@ mod fixture;
 mod mixed;
 #[path = "report/page.rs"]
 mod page;
+#[path = "report/state.rs"]
+mod state;
 #[path = "report/writes.rs"]
 mod writes;
 

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use concur::compare::cell_wait_ideal;
 use concur::model::{self, ModelConfig, Runs};
 use concur::run::Prepared;
-use concur::workload::queue_workers::QueueWorkers;
 use concur::workload;
+use concur::workload::queue_workers::QueueWorkers;
 
 fn config(workers: usize) -> ModelConfig {
     ModelConfig {
