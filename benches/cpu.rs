@@ -1,6 +1,7 @@
 //! CPU-bound benches: every CPU workload under every model (those measured on request only
 //! where a line names them), a sweep of W, and `uneven`'s results collected in order against
-//! as completed.
+//! as completed. Then the tasks that wait without a server and share state: the asyncio.Queue
+//! tutorial's sleeps, the bank account, and the three counters' contention as W grows.
 //!
 //! Sizes are picked so each sequential run takes roughly 50-150 ms here and the whole bench a
 //! few minutes on two cores; `cargo bench --bench cpu -- --test` runs each cell once. To
@@ -8,7 +9,7 @@
 
 mod common;
 
-use common::{Group, Models, Vary};
+use common::{Group, Models, PoolSize, Tutorial, Vary};
 
 const GROUPS: &[Group] = &[
     // async-process: an event loop handing CPU work to processes parallelises like `process`.
@@ -27,6 +28,56 @@ const GROUPS: &[Group] = &[
         models: Models::Named(&["sequential", "pool", "async-mt"]),
         vary: Vary::Collect,
         ..Group::cpu("uneven", 100_000_000)
+    },
+    // The asyncio.Queue tutorial: 20 sleeps for 3 workers. Its sleeps are 50 ms to 1 s; here
+    // 1 to 20 ms (`--size 20`), so the cells stay within the bench's time; `concur run
+    // queue-workers` keeps the tutorial's.
+    Group {
+        models: Models::Named(&["sequential", "pool"]),
+        vary: Vary::Tutorial(Tutorial {
+            workers: PoolSize::Fixed(3),
+            batch: None,
+            note: "The tutorial queued 20 sleeps of random.uniform(0.05, 1.0) s for three \
+                   asyncio workers; these are the same seeded lengths scaled down 50× (1 to \
+                   20 ms) and pulled by a pool of three threads, against the ideal of a queue: \
+                   each sleep to the worker free first.",
+        }),
+        ..Group::cpu("queue-workers", 20)
+    },
+    // The tutorial's account with a 50 ms pause (its own is 100 ms, `concur run bank`'s
+    // default): the answers are the lesson, the times only show what the lock serialises.
+    Group {
+        models: Models::Named(&["sequential", "threads", "process"]),
+        ..Group::cpu("bank", 50)
+    },
+    // The cost of contention: the same increments behind a Mutex, as an atomic, and as local
+    // sums, on a pool of W threads (the in-turn cell of each is its baseline).
+    Group {
+        models: Models::Named(&["sequential"]),
+        ..Group::cpu("counter-mutex", 2_000_000)
+    },
+    Group {
+        models: Models::Named(&["pool"]),
+        vary: Vary::WorkersAt(&[1, 2, 4]),
+        ..Group::cpu("counter-mutex", 2_000_000)
+    },
+    Group {
+        models: Models::Named(&["sequential"]),
+        ..Group::cpu("counter-atomic", 2_000_000)
+    },
+    Group {
+        models: Models::Named(&["pool"]),
+        vary: Vary::WorkersAt(&[1, 2, 4]),
+        ..Group::cpu("counter-atomic", 2_000_000)
+    },
+    Group {
+        models: Models::Named(&["sequential"]),
+        ..Group::cpu("counter-local", 2_000_000)
+    },
+    Group {
+        models: Models::Named(&["pool"]),
+        vary: Vary::WorkersAt(&[1, 2, 4]),
+        ..Group::cpu("counter-local", 2_000_000)
     },
 ];
 

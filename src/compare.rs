@@ -85,6 +85,11 @@ fn anomaly_reason(ideal: &Ideal, time: Stat) -> String {
              the server did not wait as long as asked, or that baseline was slowed (check \
              --delay-ms and read this speedup as noise)"
         }
+        Bound::Waits => {
+            "faster than its tasks' own waits allow, handed out first come, first served: a \
+             sleep or pause ended early, or the model handed its tasks out in a better order \
+             than a queue does"
+        }
         Bound::Requests | Bound::Connections => {
             "faster than the server's calibrated rate: the calibration underestimated the \
              server (it may have been measured at a noisy moment)"
@@ -126,6 +131,12 @@ pub fn cell_io_ideal(
 pub fn io_least(floors: &[f64], batches: &[usize], in_flight: usize, runs: Runs) -> Option<Ideal> {
     let lanes = if runs.one_at_a_time() { 1 } else { in_flight };
     ideal::io(floors, batches, lanes, None, None)
+}
+
+/// A started wait cell's ideal: its tasks' waits, first come, first served, on what it keeps
+/// in flight, per batch.
+pub fn cell_wait_ideal(cell: &Prepared) -> Option<Ideal> {
+    ideal::wait(cell.floors(), &cell.batch_sizes(), cell.in_flight())
 }
 
 /// A started mixed cell's shape for its ideal: which tasks are requests (with their server

@@ -19,10 +19,13 @@
 //!   And the CPU tasks alone on the CPU lanes (time-sliced over the cores when there are
 //!   more): what binds one event loop, whose waits take no lane. Or the server's rates, when
 //!   slower.
+//! - **Wait** (tasks that wait a known time, no server): the waits handed out first come,
+//!   first served, to the lanes the model keeps in flight, per batch: what a queue and its
+//!   workers do (the asyncio.Queue tutorial), not the best order, which no model here picks.
 
 use serde::{Deserialize, Serialize};
 
-use crate::schedule::{batched, batched_with, time_sliced};
+use crate::schedule::{batched, batched_with, first_come, time_sliced};
 pub use crate::schedule::{schedule, Method, Schedule, SEARCH_BUDGET};
 
 /// A measured time with its interval: criterion's mean and 95% CI, or a median with the
@@ -72,6 +75,8 @@ pub enum Bound {
     Connections,
     /// Requests and CPU tasks sharing the lanes that wait: each holds one for its length.
     DelayAndCpu,
+    /// Known waits (no server) handed out first come, first served, to the lanes in flight.
+    Waits,
 }
 
 impl Bound {
@@ -83,6 +88,7 @@ impl Bound {
             Bound::Requests => "server request rate",
             Bound::Connections => "connection setup",
             Bound::DelayAndCpu => "server delay + CPU",
+            Bound::Waits => "waits (FCFS)",
         }
     }
 }
@@ -191,6 +197,19 @@ pub fn io(
         } else {
             Method::LowerBound
         },
+    })
+}
+
+/// The wait ideal: each task's known wait (`waits`, seconds) handed out first come, first
+/// served, to `in_flight` lanes, per batch; `None` when there is nothing to wait for.
+pub fn wait(waits: &[f64], batches: &[usize], in_flight: usize) -> Option<Ideal> {
+    let s = batched_with(waits, batches, |w| first_come(w, in_flight));
+    (s.seconds.is_finite() && s.seconds > 0.0).then_some(Ideal {
+        seconds: s.seconds,
+        low_s: s.seconds,
+        high_s: s.seconds,
+        bound: Bound::Waits,
+        method: s.method,
     })
 }
 
@@ -321,6 +340,19 @@ mod tests {
         );
         assert!(Stat::new(f64::NAN, 1.0, 2.0).is_none());
         assert!(Stat::new(1e308, 1e308, f64::INFINITY).is_none());
+    }
+
+    #[test]
+    fn the_wait_ideal_is_a_queue_of_the_waits_on_the_lanes_in_flight() {
+        let waits = [0.3, 0.1, 0.1, 0.4];
+        // Three workers pull in order: 0.3 | 0.1 then 0.4 | 0.1 → 0.5.
+        let three = wait(&waits, &[4], 3).unwrap();
+        assert!(close(three.seconds, 0.5) && three.bound == Bound::Waits);
+        assert!(close(wait(&waits, &[4], 1).unwrap().seconds, 0.9));
+        assert!(close(wait(&waits, &[4], 4).unwrap().seconds, 0.4));
+        // Batches of two: max(0.3, 0.1) + max(0.1, 0.4).
+        assert!(close(wait(&waits, &[2, 2], 4).unwrap().seconds, 0.7));
+        assert!(wait(&[0.0; 3], &[3], 3).is_none());
     }
 
     #[test]

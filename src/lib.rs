@@ -73,6 +73,7 @@ pub mod results;
 pub mod run;
 pub mod schedule;
 pub mod session;
+pub mod shared;
 pub mod spawn;
 pub mod task;
 pub mod terminal;

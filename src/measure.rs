@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use crate::census::Census;
 use crate::compare::{
-    baseline_first, cell_io_ideal, cpu_lanes, io_least, judge, median, mixed_shape, Verdict,
+    baseline_first, cell_io_ideal, cell_wait_ideal, cpu_lanes, io_least, judge, median,
+    mixed_shape, Verdict,
 };
 use crate::ideal::{self, Ideal, ServerRates, Stat};
 use crate::latency::IoLatency;
@@ -142,7 +143,8 @@ pub fn run<E>(plan: &Plan, mut each: impl FnMut(Event) -> Result<(), E>) -> Resu
                 }
             };
         let runs = model.traits().runs;
-        let least = (plan.workload.kind() == Kind::Io && plan.delay_known)
+        let waits = plan.workload.kind() == Kind::Wait;
+        let least = ((plan.workload.kind() == Kind::Io && plan.delay_known) || waits)
             .then(|| io_least(cell.floors(), &cell.batch_sizes(), cell.in_flight(), runs))
             .flatten();
         if let Some(long) = least.filter(|i| i.seconds > plan.max_ideal_s) {
@@ -228,6 +230,7 @@ fn judge_row(
     let connections = Some(median.census.connections);
     let ideal = match plan.workload.kind() {
         Kind::Io => io_ideal(plan, cell, connections),
+        Kind::Wait => cell_wait_ideal(cell),
         Kind::Mixed => baseline
             .as_ref()
             .filter(|_| plan.delay_known)

@@ -112,15 +112,28 @@ pub struct WorkloadInfo {
     pub kind: Kind,
     /// One line: what the workload computes or fetches.
     pub summary: String,
+    /// Whether its tasks change state they share (an account, a counter: see
+    /// [`crate::shared`]); the page's "Sharing state" reads it. Absent in older files.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shares_state: bool,
+    /// What `--size` counts (`increments`); empty in older files.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub size_unit: String,
 }
 
 impl WorkloadInfo {
-    /// What `workload` says about itself now.
+    /// What `workload` says about itself now; whether it shares state, from its own plan.
     pub fn of(workload: &dyn crate::workload::Workload) -> WorkloadInfo {
+        let shares_state = workload
+            .params(Some(workload.sizes().small))
+            .and_then(|p| workload.plan(&p))
+            .is_ok_and(|plan| plan.tasks.iter().any(|t| t.state().is_some()));
         WorkloadInfo {
             name: workload.name().to_string(),
             kind: workload.kind(),
             summary: workload.summary().to_string(),
+            shares_state,
+            size_unit: workload.sizes().unit.to_string(),
         }
     }
 }

@@ -6,6 +6,10 @@
 //! apart, and every run yields a [`RunRecord`] whether it succeeded or not. The model hands
 //! each finished task to this run's [`Deliver`] sink, which stamps when it was delivered under
 //! the cell's [`Collect`] mode; a task delivered twice or never fails the run.
+//!
+//! Tasks that change shared state ([`crate::shared`]) get a fresh state id before every run,
+//! outside its clock, so no run sees another's account; the answer they must give is the
+//! workload's for this model's declared traits ([`Workload::expected_under`]).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,9 +23,12 @@ use crate::latency::{self, IoLatency};
 use crate::mem;
 use crate::model::deliver::delivery_fault;
 use crate::model::{Collect, Deliver, Delivery, Executor, Lane, Model, ModelConfig, Span, TaskRun};
+use crate::shared::StateId;
 use crate::task::Task;
 use crate::usage::{self, RunUsage};
 use crate::workload::{Answer, Kind, Params, Workload};
+
+mod state;
 
 /// Everything one run of a cell produced: the answer and whether it is right, the times, the
 /// errors, and the per-task timeline.
@@ -128,6 +135,8 @@ pub struct Prepared {
     floors_s: Vec<f64>,
     executor: Box<dyn Executor>,
     setup: Duration,
+    /// The state id the tasks carry now, when they change shared state.
+    state: Option<StateId>,
 }
 
 impl Prepared {
@@ -146,15 +155,11 @@ impl Prepared {
         };
         let workers = model.workers(&config, n);
         let in_flight = model.in_flight(&config, n);
+        let setting = state::setting(model, in_flight, batch_sizes(n, config.batch));
+        let expected = workload.expected_under(&plan, &setting)?;
+        let state = plan.tasks.iter().find_map(Task::state);
         let tasks: Arc<[Task]> = plan.tasks.into();
-        let mut start = 0;
-        let batches = batch_sizes(n, config.batch)
-            .into_iter()
-            .map(|len| {
-                start += len;
-                Arc::from(&tasks[start - len..start])
-            })
-            .collect();
+        let batches = state::cut(&tasks, &setting.batches);
         let began = Instant::now();
         let executor = model.start(&config)?;
         let setup = began.elapsed();
@@ -167,16 +172,18 @@ impl Prepared {
             collect: config.collect,
             tasks,
             batches,
-            expected: plan.expected,
+            expected,
             floors_s: plan.floors_s,
             executor,
             setup,
+            state,
         })
     }
 
     /// Run the tasks once and return the task runs in task order, each stamped with its
     /// delivery: what benches time. A task delivered twice or never is an error.
     pub fn execute(&mut self) -> Result<Vec<TaskRun>> {
+        self.fresh_state();
         let delivered = self.execute_from(Instant::now())?;
         match delivered.fault {
             Some(fault) => Err(self.failed(fault)),
@@ -237,6 +244,7 @@ impl Prepared {
 
     /// Run the tasks once, check the answer and record everything about the run.
     pub fn run(&mut self) -> RunRecord {
+        self.fresh_state();
         let pids = self.executor.worker_pids();
         mem::reset_peak(&pids);
         let before = census::snapshot();

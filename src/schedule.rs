@@ -137,6 +137,20 @@ pub fn time_sliced(costs: &[f64], cores: usize) -> Schedule {
 }
 
 /// Sum of the best schedules of each batch (`batches` are task counts, in order).
+/// The time `lanes` lanes take when each free lane takes the next task in order (first come,
+/// first served: a queue and its workers), tasks never split.
+pub fn first_come(costs: &[f64], lanes: usize) -> Schedule {
+    let mut free_at = vec![0.0_f64; lanes.max(1)];
+    for &cost in costs {
+        // The lane free first takes the next task (the lowest-numbered among equals).
+        let lane = (0..free_at.len())
+            .min_by(|&a, &b| free_at[a].total_cmp(&free_at[b]))
+            .unwrap_or(0);
+        free_at[lane] += cost.max(0.0);
+    }
+    exact(free_at.iter().copied().fold(0.0, f64::max))
+}
+
 pub(crate) fn batched(costs: &[f64], batches: &[usize], lanes: usize) -> Schedule {
     batched_with(costs, batches, |c| schedule(c, lanes))
 }
@@ -171,6 +185,17 @@ pub(crate) fn batched_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_come_first_served_takes_tasks_in_order() {
+        // 3, 3, 2, 2 on two lanes in order: 3+2 and 3+2 = 5; the best is also 5.
+        assert_eq!(first_come(&[3.0, 3.0, 2.0, 2.0], 2).seconds, 5.0);
+        // 1, 1, 4 on two lanes: the 4 starts at 1 and ends at 5; the best would be 4.
+        assert_eq!(first_come(&[1.0, 1.0, 4.0], 2).seconds, 5.0);
+        assert_eq!(schedule(&[1.0, 1.0, 4.0], 2).seconds, 4.0);
+        assert_eq!(first_come(&[1.0, 2.0, 3.0], 1).seconds, 6.0);
+        assert_eq!(first_come(&[1.0, 2.0, 3.0], 5).seconds, 3.0);
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-9

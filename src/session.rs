@@ -150,8 +150,12 @@ impl Session {
             ];
             if let Some((flag, _)) = io_flags.iter().find(|(_, given)| *given) {
                 return Err(Error::InvalidInput(format!(
-                    "{flag} applies to IO workloads only; {} is CPU-bound",
-                    workload.name()
+                    "{flag} applies to IO workloads only; {} is {}",
+                    workload.name(),
+                    match workload.kind() {
+                        crate::workload::Kind::Wait => "a wait without a server",
+                        _ => "CPU-bound",
+                    }
                 )));
             }
             session.check_open_files()?;

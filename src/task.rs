@@ -3,12 +3,16 @@
 //! A [`Task`] is plain, serialisable data so that every model can run it the same way: in place,
 //! on a thread, inside a tokio task, or in another process after a trip through a pipe as one
 //! line of JSON. The CPU kernels themselves live in [`crate::kernel`]; this file only dispatches
-//! to them (and to [`crate::http`] for IO tasks).
+//! to them (and to [`crate::http`] for IO tasks), to a plain wait ([`Task::Sleep`]), and to
+//! the state tasks share ([`crate::shared`]: the bank account, the counter).
+
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::http;
 use crate::kernel;
+use crate::shared::{self, Counted, Sharing, StateId, Withdrawal};
 
 /// One unit of a workload. Models run tasks without knowing which workload made them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +32,31 @@ pub enum Task {
         body: String,
         timeout_ms: u64,
     },
+    /// Wait `ms` milliseconds, computing nothing; the output is `ms`. On the blocking path a
+    /// `std::thread::sleep`, which holds its thread like Python's `time.sleep`; on the async
+    /// path a `tokio::time::sleep`, which yields the event loop like `await asyncio.sleep`. So
+    /// a model that calls blocking code on its event loop (`async-naive`) shows the mistake.
+    /// For any workload whose tasks wait a known time without a server ([`Kind::Wait`]).
+    ///
+    /// [`Kind::Wait`]: crate::workload::Kind::Wait
+    Sleep { ms: u64 },
+    /// Withdraw `amount` from account `slot` of run `state` (opened at `opening` in whichever
+    /// process first touches it), pausing `pause_ms` between the check and the update;
+    /// `locked` holds the account's lock across all three (see [`crate::shared`]).
+    Withdraw {
+        state: StateId,
+        slot: u32,
+        opening: i64,
+        amount: i64,
+        pause_ms: u64,
+        locked: bool,
+    },
+    /// Add one `n` times to run `state`'s counter, shared as `sharing` says.
+    Count {
+        state: StateId,
+        n: u64,
+        sharing: Sharing,
+    },
 }
 
 /// The largest prime below 10¹²: a primality sample of about 500 000 trial divisions.
@@ -40,6 +69,10 @@ pub enum Output {
     Bool(bool),
     Int(#[serde(with = "u128_string")] u128),
     Text(String),
+    /// What a [`Task::Withdraw`] did, and in which process.
+    Withdrawal(Withdrawal),
+    /// What a [`Task::Count`] on a shared counter did, and in which process.
+    Counted(Counted),
 }
 
 /// A task's result: its output, or a one-line reason it failed.
@@ -58,6 +91,26 @@ impl Task {
                 body,
                 timeout_ms,
             } => http::post_blocking(url, body, *timeout_ms).map(|r| text(r.body)),
+            Task::Sleep { ms } => {
+                std::thread::sleep(Duration::from_millis(*ms));
+                Ok(Output::Int(u128::from(*ms)))
+            }
+            &Task::Withdraw {
+                state,
+                slot,
+                opening,
+                amount,
+                pause_ms,
+                locked,
+            } => {
+                let account = shared::account(state, slot, opening);
+                let pause = Duration::from_millis(pause_ms);
+                let (accepted, balance) = match locked {
+                    true => account.withdraw_locked(amount, pause),
+                    false => account.withdraw(amount, pause),
+                };
+                Ok(withdrawal(state, accepted, balance))
+            }
             cpu => cpu.compute(),
         }
     }
@@ -80,8 +133,45 @@ impl Task {
             } => http::post_async(client.ok_or_else(need_client)?, url, body, *timeout_ms)
                 .await
                 .map(|r| text(r.body)),
+            Task::Sleep { ms } => {
+                tokio::time::sleep(Duration::from_millis(*ms)).await;
+                Ok(Output::Int(u128::from(*ms)))
+            }
+            &Task::Withdraw {
+                state,
+                slot,
+                opening,
+                amount,
+                pause_ms,
+                locked,
+            } => {
+                let account = shared::account(state, slot, opening);
+                let pause = Duration::from_millis(pause_ms);
+                let (accepted, balance) = match locked {
+                    true => account.withdraw_async_locked(amount, pause).await,
+                    false => account.withdraw_async(amount, pause).await,
+                };
+                Ok(withdrawal(state, accepted, balance))
+            }
             cpu => cpu.compute(),
         }
+    }
+
+    /// The run's state id, for tasks that change shared state (see [`crate::shared`]).
+    pub fn state(&self) -> Option<StateId> {
+        match *self {
+            Task::Withdraw { state, .. } | Task::Count { state, .. } => Some(state),
+            _ => None,
+        }
+    }
+
+    /// The same task on run `id`'s state (itself, for a task that shares none).
+    pub fn with_state(&self, id: StateId) -> Task {
+        let mut task = self.clone();
+        if let Task::Withdraw { state, .. } | Task::Count { state, .. } = &mut task {
+            *state = id;
+        }
+        task
     }
 
     /// True for tasks that wait on the network.
@@ -97,7 +187,10 @@ impl Task {
             Task::IsPrime { n } => (n.isqrt() / 2) as f64,
             Task::SumSquares { start, end } => end.saturating_sub(start) as f64,
             Task::SumTo { n } => n as f64 + 1.0,
-            Task::Get { .. } | Task::Post { .. } => 0.0,
+            Task::Count { n, .. } => n as f64,
+            Task::Get { .. } | Task::Post { .. } | Task::Sleep { .. } | Task::Withdraw { .. } => {
+                0.0
+            }
         }
     }
 
@@ -113,6 +206,14 @@ impl Task {
                 end: end.min(start.saturating_add(max_work)),
             },
             Task::SumTo { n } => Task::SumTo { n: n.min(max_work) },
+            // Waits cost no computing; a sample must not touch a run's account either.
+            Task::Sleep { .. } | Task::Withdraw { .. } => Task::Sleep { ms: 0 },
+            // State 0 is never a run's (see `shared::fresh_id`): a scratch counter.
+            Task::Count { n, sharing, .. } => Task::Count {
+                state: 0,
+                n: n.min(max_work),
+                sharing,
+            },
             _ => self.clone(),
         }
     }
@@ -123,9 +224,32 @@ impl Task {
             Task::IsPrime { n } => Output::Bool(kernel::is_prime(n)),
             Task::SumSquares { start, end } => Output::Int(kernel::sum_squares(start, end)),
             Task::SumTo { n } => Output::Int(kernel::sum_to(n)),
-            Task::Get { .. } | Task::Post { .. } => return Err("not a CPU task".to_string()),
+            Task::Count { state, n, sharing } => {
+                let after = shared::counter(state).add(n, sharing);
+                match sharing {
+                    Sharing::Local => Output::Int(u128::from(after)),
+                    Sharing::Mutex | Sharing::Atomic => Output::Counted(Counted {
+                        added: n,
+                        after,
+                        pid: std::process::id(),
+                        state,
+                    }),
+                }
+            }
+            Task::Get { .. } | Task::Post { .. } | Task::Sleep { .. } | Task::Withdraw { .. } => {
+                return Err("not a CPU task".to_string())
+            }
         })
     }
+}
+
+fn withdrawal(state: StateId, accepted: bool, balance: i64) -> Output {
+    Output::Withdrawal(Withdrawal {
+        accepted,
+        balance,
+        pid: std::process::id(),
+        state,
+    })
 }
 
 fn text(body: Vec<u8>) -> Output {

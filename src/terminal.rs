@@ -128,6 +128,14 @@ pub fn row(r: &Row) -> String {
     if let Some(u) = &r.usage {
         let _ = writeln!(out, "{:<15} {}", "", usage_line(u));
     }
+    // An answer too long for its column (bank's balances) is said in full under the row.
+    if let Some(full) = r
+        .answer
+        .as_deref()
+        .filter(|a| a.chars().count() > ANSWER_WIDTH)
+    {
+        let _ = writeln!(out, "{:<15} = {full}", "");
+    }
     if let Some(d) = &r.delivery {
         let _ = writeln!(out, "{:<15} {}", "", delivery(r.collect, d));
     }
@@ -205,10 +213,13 @@ pub fn workload_names() -> String {
         .join(", ")
 }
 
+/// The characters of an answer the table's last column shows.
+const ANSWER_WIDTH: usize = 40;
+
 fn answer(r: &Row) -> String {
     let mark = if r.ok { "✓" } else { "✗" };
     let answer = r.answer.as_deref().unwrap_or("(none)");
-    let short: String = answer.chars().take(40).collect();
+    let short: String = answer.chars().take(ANSWER_WIDTH).collect();
     let more = if short.len() < answer.len() {
         "…"
     } else {

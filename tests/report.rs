@@ -8,7 +8,7 @@
 //! `report/page.rs`, the tests of writing files in `report/writes.rs`, those of the mixed
 //! section, the tutorials' settings and the IO sweep in `report/mixed.rs`, and those of
 //! "Results as they arrive" in `report/collect.rs`, the CPU time and context switches in
-//! `report/usage.rs`.
+//! `report/usage.rs`, and the "Sharing state" section in `report/state.rs`.
 
 #[path = "report/collect.rs"]
 mod collect;
@@ -18,6 +18,8 @@ mod fixture;
 mod mixed;
 #[path = "report/page.rs"]
 mod page;
+#[path = "report/state.rs"]
+mod state;
 #[path = "report/usage.rs"]
 mod usage;
 #[path = "report/writes.rs"]

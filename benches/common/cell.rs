@@ -137,6 +137,7 @@ fn ideal_spec(
         },
         Kind::Io => compare::cell_io_ideal(cell, rates, connections)
             .map_or(IdealSpec::Unknown, IdealSpec::Known),
+        Kind::Wait => compare::cell_wait_ideal(cell).map_or(IdealSpec::Unknown, IdealSpec::Known),
         Kind::Mixed => IdealSpec::Mixed {
             shape: compare::mixed_shape(cell),
             rates: compare::cell_io_ideal(cell, rates, connections),

@@ -56,7 +56,13 @@ pub fn serve(input: impl BufRead, mut output: impl Write) -> io::Result<()> {
         let line = line?;
         let before = census::snapshot();
         let outcome: TaskOutcome = match serde_json::from_str::<Task>(&line) {
-            Ok(task) => task.run_blocking(),
+            Ok(task) => {
+                // A newer run's task: this worker's copies of older runs' state go.
+                if let Some(state) = task.state() {
+                    crate::shared::forget_before(state);
+                }
+                task.run_blocking()
+            }
             Err(e) => Err(format!("worker could not read the task line: {e}")),
         };
         let now = Usage::of_this_process();

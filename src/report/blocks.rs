@@ -50,7 +50,7 @@ pub struct Figure {
 }
 
 /// Keep `svg` for writing as `chart-<name>.svg` and describe it for the page.
-fn figure(charts: &mut Vec<Chart>, name: &str, svg: Svg, alt: String) -> Figure {
+pub(super) fn figure(charts: &mut Vec<Chart>, name: &str, svg: Svg, alt: String) -> Figure {
     let file = format!("chart-{name}.svg");
     let f = Figure {
         src: file.clone(),
@@ -134,6 +134,7 @@ pub fn section_view(s: &Section, cores: usize, charts: &mut Vec<Chart>) -> Resul
             Kind::Cpu => "CPU-bound".into(),
             Kind::Io => "IO-bound".into(),
             Kind::Mixed => "IO and CPU".into(),
+            Kind::Wait => "waiting".into(),
         },
         summary: s.summary.clone(),
         blocks,
@@ -169,6 +170,10 @@ fn block_view(s: &Section, b: &Block, cores: usize, charts: &mut Vec<Chart>) -> 
                     Kind::Cpu => "the machine's cores allow for this work",
                     Kind::Io => "the server allows",
                     Kind::Mixed => "the server's delays and the machine's cores allow together",
+                    Kind::Wait => {
+                        "the tasks' own waits allow, handed out first come, first served, to \
+                         the lanes each model keeps in flight"
+                    }
                 }
             );
             if all.iter().any(|r| r.cell.io_latency.is_some()) {

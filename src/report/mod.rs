@@ -11,8 +11,8 @@
 //!
 //! The layers, each importing only those before it: [`sections`] (cells grouped into
 //! sections and blocks), then `notice` (sentences), `charts` (SVG) and `table` (rows as
-//! text), then `blocks` (a section's view), `page` (the whole view and its template), and
-//! `write` (files).
+//! text), then `blocks` (a section's view), `state` (the "Sharing state" section, built
+//! like a section's view), `page` (the whole view and its template), and `write` (files).
 
 mod blocks;
 mod charts;
@@ -21,6 +21,7 @@ mod machine;
 mod notice;
 mod page;
 mod sections;
+mod state;
 mod table;
 mod write;
 

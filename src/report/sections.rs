@@ -273,6 +273,7 @@ pub fn sections(results: &Results) -> Vec<Section<'_>> {
         Kind::Cpu => 0,
         Kind::Io => 1,
         Kind::Mixed => 2,
+        Kind::Wait => 3,
     });
     let mut ids: Vec<String> = Vec::new();
     names

@@ -6,10 +6,13 @@
 //! and one line in [`all`].
 
 pub mod api;
+pub mod bank;
+pub mod counter;
 pub mod crowd;
 pub mod fanout;
 pub mod mixed;
 pub mod primes;
+pub mod queue_workers;
 pub mod sites;
 pub mod sum_squares;
 pub mod uneven;
@@ -30,6 +33,10 @@ pub enum Kind {
     /// IO requests and CPU tasks submitted together: a server is needed, and the ideal and
     /// the lesson (how CPU work delays waiting requests) need both.
     Mixed,
+    /// Tasks that wait a known time without a server (sleeps, a pause between a check and an
+    /// update): `floors_s` holds each task's wait, and the ideal is those waits handed out
+    /// first come, first served, to the lanes the model keeps in flight.
+    Wait,
 }
 
 impl Kind {
@@ -45,6 +52,7 @@ impl fmt::Display for Kind {
             Kind::Cpu => "cpu",
             Kind::Io => "io",
             Kind::Mixed => "mixed",
+            Kind::Wait => "wait",
         })
     }
 }
@@ -109,8 +117,41 @@ pub struct Plan {
     pub expected: Answer,
     /// For IO tasks, the least time each one can take (the server's delay before replying),
     /// in seconds; empty for CPU workloads, whose costs are measured. A mixed plan has one
-    /// per task, 0 for its CPU tasks.
+    /// per task, 0 for its CPU tasks; a wait plan, each task's wait.
     pub floors_s: Vec<f64>,
+}
+
+/// How a model will run a plan's tasks, as far as state shared between them is concerned:
+/// what a workload whose answer depends on it reads ([`Workload::expected_under`]). Derived
+/// by `run::Prepared` from the model's declared traits and the cell's settings, never from
+/// the model's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Setting {
+    /// Whether the lanes share one address space (threads, async tasks), or each worker
+    /// process has its own copy of everything.
+    pub shares_memory: bool,
+    /// Whether two tasks can ever be under way at once (false: one at a time, in turn, or an
+    /// event loop blocked by each task).
+    pub overlaps: bool,
+    /// Tasks kept in flight at once.
+    pub in_flight: usize,
+    /// How many tasks each `--batch` holds, in order.
+    pub batches: Vec<usize>,
+}
+
+impl Setting {
+    /// True when tasks `first..=last` (in plan order, handed out in order) all start at once:
+    /// the model overlaps tasks, and they share a batch and fit in its first wave of
+    /// `in_flight` tasks.
+    pub fn together(&self, first: usize, last: usize) -> bool {
+        let mut start = 0;
+        let first_wave = self.batches.iter().any(|&n| {
+            let (from, to) = (start, start + n);
+            start = to;
+            (from..to).contains(&first) && last < to && last - from < self.in_flight
+        });
+        self.overlaps && first_wave
+    }
 }
 
 /// A named job made of independent tasks with a known answer.
@@ -127,6 +168,12 @@ pub trait Workload: Send + Sync {
     fn plan(&self, params: &Params) -> Result<Plan>;
     /// Combine task outputs (in task order) into the run's answer.
     fn answer(&self, outputs: &[Output]) -> std::result::Result<Answer, String>;
+    /// The answer a run under `setting` must give: the plan's, unless the tasks share state, so
+    /// that what the answer is depends on what the model shares and runs at once (`bank`).
+    /// An error when it cannot be known (the one-line reason, said before the run).
+    fn expected_under(&self, plan: &Plan, _setting: &Setting) -> Result<Answer> {
+        Ok(plan.expected.clone())
+    }
     /// For IO workloads, the server delay `concur run` uses unless told otherwise.
     fn default_delay_ms(&self) -> u64 {
         0
@@ -153,6 +200,11 @@ pub fn all() -> Vec<&'static dyn Workload> {
         &fanout::Fanout,
         &crowd::Crowd,
         &mixed::Mixed,
+        &queue_workers::QueueWorkers,
+        &bank::Bank,
+        &counter::COUNTER_MUTEX,
+        &counter::COUNTER_ATOMIC,
+        &counter::COUNTER_LOCAL,
     ]
 }
 

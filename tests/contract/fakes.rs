@@ -298,6 +298,16 @@ impl Executor for FakeExecutor {
                         Ok(Output::Int(v)) => Ok(Output::Int(v + 1)),
                         Ok(Output::Bool(b)) => Ok(Output::Bool(!b)),
                         Ok(Output::Text(t)) => Ok(Output::Text(format!("{t}!"))),
+                        Ok(Output::Withdrawal(w)) => {
+                            Ok(Output::Withdrawal(concur::shared::Withdrawal {
+                                balance: w.balance + 1,
+                                ..*w
+                            }))
+                        }
+                        Ok(Output::Counted(c)) => Ok(Output::Counted(concur::shared::Counted {
+                            added: c.added + 1,
+                            ..*c
+                        })),
                         Err(e) => Err(e.clone()),
                     };
                 }

@@ -335,5 +335,7 @@ fn workload(name: &str, kind: Kind, summary: &str) -> WorkloadInfo {
         name: name.into(),
         kind,
         summary: summary.into(),
+        shares_state: false,
+        size_unit: String::new(),
     }
 }

@@ -120,7 +120,7 @@ fn models(block: &Block, kind: Kind, cores: usize) -> Vec<String> {
     }
     match kind {
         Kind::Cpu => out.extend(cpu::checks(&m, cores)),
-        Kind::Io => out.extend(io::checks(&m)),
+        Kind::Io | Kind::Wait => out.extend(io::checks(&m)),
         Kind::Mixed => out.extend(latency::checks(&m)),
     }
     out.extend(usage::checks(&m, kind, cores));

@@ -66,7 +66,7 @@ pub fn scaling(block: &Block, cores: usize, kind: Kind) -> Vec<String> {
             plural(cores, "core"),
             speedup(top)
         ),
-        Kind::Io | Kind::Mixed => io_scaling(block, cores, top),
+        Kind::Io | Kind::Mixed | Kind::Wait => io_scaling(block, cores, top),
     });
     out
 }
