@@ -53,6 +53,7 @@ pub mod error;
 pub mod estimate;
 pub mod files;
 pub mod format;
+pub mod gate;
 pub mod http;
 pub mod ideal;
 pub mod identity;
@@ -75,6 +76,7 @@ pub mod session;
 pub mod spawn;
 pub mod task;
 pub mod terminal;
+pub mod unit;
 pub mod verify;
 pub mod workload;
 

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::gate;
 use crate::http;
 use crate::kernel;
 
@@ -28,6 +29,12 @@ pub enum Task {
         body: String,
         timeout_ms: u64,
     },
+    /// Nothing: the unit of the `spawn` probe, returning `i` through `black_box` so the
+    /// compiler cannot delete it. What it costs is the model's cost of one task.
+    Empty { i: u64 },
+    /// Wait until `of` units arrived at gate `gate` (see [`crate::gate`]): the unit of the
+    /// `sleepers` probe. The output is the unit's arrival index.
+    Gather { gate: u64, of: u64 },
 }
 
 /// The largest prime below 10¹²: a primality sample of about 500 000 trial divisions.
@@ -58,6 +65,7 @@ impl Task {
                 body,
                 timeout_ms,
             } => http::post_blocking(url, body, *timeout_ms).map(|r| text(r.body)),
+            Task::Gather { gate, of } => gate::wait_blocking(*gate, *of).map(count),
             cpu => cpu.compute(),
         }
     }
@@ -80,6 +88,7 @@ impl Task {
             } => http::post_async(client.ok_or_else(need_client)?, url, body, *timeout_ms)
                 .await
                 .map(|r| text(r.body)),
+            Task::Gather { gate, of } => gate::wait_async(*gate, *of).await.map(count),
             cpu => cpu.compute(),
         }
     }
@@ -97,7 +106,7 @@ impl Task {
             Task::IsPrime { n } => (n.isqrt() / 2) as f64,
             Task::SumSquares { start, end } => end.saturating_sub(start) as f64,
             Task::SumTo { n } => n as f64 + 1.0,
-            Task::Get { .. } | Task::Post { .. } => 0.0,
+            Task::Get { .. } | Task::Post { .. } | Task::Empty { .. } | Task::Gather { .. } => 0.0,
         }
     }
 
@@ -123,9 +132,16 @@ impl Task {
             Task::IsPrime { n } => Output::Bool(kernel::is_prime(n)),
             Task::SumSquares { start, end } => Output::Int(kernel::sum_squares(start, end)),
             Task::SumTo { n } => Output::Int(kernel::sum_to(n)),
-            Task::Get { .. } | Task::Post { .. } => return Err("not a CPU task".to_string()),
+            Task::Empty { i } => Output::Int(std::hint::black_box(i) as u128),
+            Task::Get { .. } | Task::Post { .. } | Task::Gather { .. } => {
+                return Err("not a CPU task".to_string())
+            }
         })
     }
+}
+
+fn count(n: u64) -> Output {
+    Output::Int(n as u128)
 }
 
 fn text(body: Vec<u8>) -> Output {
