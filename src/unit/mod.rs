@@ -116,10 +116,13 @@ impl Plan {
         let (models, flavours) = match probe {
             Probe::Pingpong => (Vec::new(), flavours(&opts.models)?),
             Probe::Spawn => (models(&opts.models, |_| true)?, Vec::new()),
-            Probe::Sleepers => (
-                models(&opts.models, sleepers::holds_every_unit)?,
-                Vec::new(),
-            ),
+            Probe::Sleepers => {
+                let mut chosen = models(&opts.models, sleepers::holds_every_unit)?;
+                // A thread per unit climbs last: the memory the allocator keeps after
+                // thousands of threads would sit in the next model's intercept.
+                chosen.sort_by_key(|m| m.traits().runs == Runs::ThreadPerTask);
+                (chosen, Vec::new())
+            }
         };
         Ok(Plan {
             probe,
