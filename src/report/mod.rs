@@ -22,6 +22,7 @@ mod notice;
 mod page;
 mod sections;
 mod table;
+mod units;
 mod write;
 
 pub use collect::{collect, join, read_estimates};

@@ -33,6 +33,7 @@ struct Page {
     crates: Vec<Pair>,
     summary: Vec<SummaryRow>,
     sections: Vec<SectionView>,
+    units: Option<super::units::UnitsView>,
     models: Vec<ModelRow>,
     criterion_href: String,
     css: &'static str,
@@ -104,6 +105,7 @@ pub fn render(results: &Results, criterion_href: &str) -> Result<Rendered> {
         views.push(section_view(s, cores, &mut charts)?);
     }
     let summary = sections.iter().map(summary_row).collect();
+    let units = super::units::view(results, &mut charts)?;
     let cells = &results.cells;
     let m = &results.machine;
     let page = Page {
@@ -127,6 +129,7 @@ pub fn render(results: &Results, criterion_href: &str) -> Result<Rendered> {
         crates: m.crates.iter().map(|(k, v)| pair(k, v)).collect(),
         summary,
         sections: views,
+        units,
         models: results.models.iter().map(model_row).collect(),
         criterion_href: criterion_href.to_string(),
         css: CSS,

@@ -18,6 +18,7 @@
 pub mod fit;
 pub mod pingpong;
 pub mod published;
+pub mod record;
 pub mod sleepers;
 pub mod spawn;
 mod text;
@@ -27,9 +28,11 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::error::{check_range, Error, Result};
+use crate::ideal::Stat;
 use crate::model::{self, Model, ModelConfig, Runs};
 use pingpong::{Flavour, PingpongRow};
 use published::Beside;
+use record::{UnitCosts, UnitMemory, UnitTime};
 use sleepers::{Caps, SleepersRow};
 use spawn::SpawnRow;
 
@@ -229,50 +232,44 @@ impl Outcome {
         (!failed.is_empty()).then(|| format!("{} failed under {}", probe.name(), failed.join(", ")))
     }
 
-    /// Our per-unit figures, named as the published ones are.
-    pub fn ours(&self) -> Vec<(&'static str, f64)> {
-        let mut ours = Vec::new();
-        let spawn = |runs: Runs| {
-            self.spawn
-                .iter()
-                .find(|r| r.runs == runs)
-                .and_then(|r| r.per_unit_s)
+    /// The outcome as the bench records it: each time per unit from the median run.
+    pub fn costs(&self) -> UnitCosts {
+        let per = |wall: Option<Stat>, units: f64| {
+            wall.and_then(|w| Stat::new(w.mean_s / units, w.low_s / units, w.high_s / units))
         };
-        let memory = |runs: Runs| {
-            let row = self.sleepers.iter().find(|r| r.runs == runs)?;
-            row.fit.map(|f| f.slope)
-        };
-        let switch = |f: Flavour| {
-            self.pingpong
-                .iter()
-                .find(|r| r.flavour == f)
-                .and_then(|r| r.per_switch_s)
-        };
-        let process_start = self
-            .pingpong
-            .iter()
-            .find(|r| r.flavour == Flavour::Processes && r.ok)
-            .map(|r| r.setup_s);
-        for (unit, v) in [
-            ("thread-spawn", spawn(Runs::ThreadPerTask)),
-            ("task-spawn", spawn(Runs::EventLoop)),
-            ("pool-job", spawn(Runs::ThreadPool)),
-            ("process-spawn", process_start),
-            ("thread-switch", switch(Flavour::Threads)),
-            ("task-switch", switch(Flavour::TasksOneThread)),
-            ("thread-memory", memory(Runs::ThreadPerTask)),
-            ("task-memory", memory(Runs::EventLoop)),
-        ] {
-            if let Some(v) = v {
-                ours.push((unit, v));
-            }
+        let spawn = self.spawn.iter().map(|r| UnitTime {
+            probe: "spawn".into(),
+            who: r.model.clone(),
+            runs: Some(r.runs),
+            unit: "task".into(),
+            units: r.units,
+            per_unit: per(r.wall, r.units as f64),
+            setup_s: r.setup_s,
+            ok: r.ok,
+            errors: r.errors.clone(),
+        });
+        let pingpong = self.pingpong.iter().map(|r| UnitTime {
+            probe: "pingpong".into(),
+            who: r.flavour.name().into(),
+            runs: None,
+            unit: "switch".into(),
+            units: 2 * r.round_trips,
+            per_unit: per(r.wall, 2.0 * r.round_trips as f64),
+            setup_s: r.setup_s,
+            ok: r.ok,
+            errors: r.errors.clone(),
+        });
+        UnitCosts {
+            machine: published::this_machine(),
+            times: spawn.chain(pingpong).collect(),
+            memory: self.sleepers.iter().map(UnitMemory::from).collect(),
+            beside: Vec::new(),
         }
-        ours
     }
 
     /// Each published figure for a unit this outcome measured, ours beside it.
     pub fn beside(&self) -> Vec<Beside> {
-        published::beside(&self.ours())
+        published::beside(&self.costs().ours())
     }
 }
 

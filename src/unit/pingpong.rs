@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -139,6 +139,20 @@ pub fn measure(flavour: Flavour, k: u64, repeat: usize, exe: Option<&Path>) -> P
         expected,
         errors,
     }
+}
+
+/// One repeat's K counted round trips alone (setup excluded), the count checked: what the
+/// bench hands criterion (`iter_custom`).
+pub fn counted(flavour: Flavour, k: u64, exe: Option<&Path>) -> Result<Duration, String> {
+    let run = once(flavour, k, exe)?;
+    if run.token != 2 * k {
+        return Err(format!(
+            "wrong count: got {}, expected {}",
+            run.token,
+            2 * k
+        ));
+    }
+    Ok(Duration::from_secs_f64(run.wall_s))
 }
 
 fn once(flavour: Flavour, k: u64, exe: Option<&Path>) -> Result<Once, String> {

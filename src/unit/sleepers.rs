@@ -14,7 +14,7 @@
 //! event loops, the spawned task and its future. For every model also the harness's share:
 //! the task's description and its result on the way back (a few hundred bytes at most).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::fit::Line;
 use super::spawn::sum_below;
@@ -87,7 +87,7 @@ pub struct Point {
 }
 
 /// The first N that failed, and the reason the run gave (the OS's, where it refused).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Failure {
     pub units: u64,
     pub reason: String,

@@ -11,6 +11,7 @@ mod bars;
 mod latency;
 mod lines;
 mod timeline;
+mod units;
 
 use std::ops::Range;
 
@@ -27,6 +28,7 @@ pub use bars::bars;
 pub use latency::latency;
 pub use lines::{scaling, sizes, Measure};
 pub use timeline::timeline;
+pub use units::unit_memory;
 
 /// An SVG chart and its size in pixels.
 pub struct Svg {
