@@ -29,6 +29,9 @@ use concur::model::Collect;
 use concur::session::{self, RunOptions, Session};
 use concur::{model, terminal, unit, verify};
 
+#[path = "concur/units.rs"]
+mod units;
+
 /// What a shell reports for a command killed by SIGPIPE (128 + 13).
 const BROKEN_PIPE: u8 = 141;
 
@@ -76,6 +79,13 @@ enum Command {
     /// Send back each 8-byte token plus one: the second process of `concur run pingpong`.
     #[command(hide = true)]
     Echo,
+    /// One step of `concur run sleepers` in a process of its own: MODEL N W.
+    #[command(hide = true)]
+    SleepersStep {
+        model: String,
+        units: u64,
+        workers: usize,
+    },
 }
 
 #[derive(clap::Args)]
@@ -208,10 +218,12 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             model::worker::serve(io::stdin().lock(), out).context("worker pipe")?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Echo => {
-            concur::unit::pingpong::echo(io::stdin().lock(), out).context("echo pipe")?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Echo => units::echo(out),
+        Command::SleepersStep {
+            model,
+            units: n,
+            workers,
+        } => units::sleepers_step(&model, n, workers, out),
     }
 }
 
@@ -250,7 +262,7 @@ fn serve(delay_ms: u64, fail_rate: f64) -> Result<ExitCode> {
 
 fn run(args: RunArgs) -> Result<ExitCode> {
     if let Some(probe) = unit::Probe::by_name(&args.workload) {
-        return unit_run(probe, args);
+        return units::run(probe, args);
     }
     let session = Session::new(&RunOptions {
         workload: args.workload,
@@ -404,45 +416,5 @@ impl Progress {
 
     fn done(&self) {
         self.0.finish_and_clear();
-    }
-}
-
-/// `concur run spawn|sleepers|pingpong`: a unit probe (see `concur::unit`), its lines printed
-/// as they come; options that only mean something to workloads are refused.
-fn unit_run(probe: unit::Probe, args: RunArgs) -> Result<ExitCode> {
-    let io_only = [
-        ("--delay-ms", args.delay_ms.is_some()),
-        ("--timeout-ms", args.timeout_ms.is_some()),
-        ("--fail-rate", args.fail_rate.is_some()),
-        ("--concurrency", args.concurrency.is_some()),
-        ("--batch", args.batch.is_some()),
-        ("--server", args.server.is_some()),
-        ("--collect", args.collect != Collect::Ordered),
-    ];
-    if let Some((flag, _)) = io_only.iter().find(|(_, given)| *given) {
-        anyhow::bail!("{flag} does not apply to {} (a unit probe)", probe.name());
-    }
-    let plan = unit::Plan::new(
-        probe,
-        &unit::Options {
-            models: args.models,
-            workers: args.workers,
-            size: args.size,
-            repeat: args.repeat,
-            exe: None,
-        },
-    )?;
-    let mut out = io::stdout().lock();
-    let outcome = unit::run(&plan, |said| match said {
-        unit::Said::Text(line) if !args.json => emit(&mut out, line),
-        unit::Said::Json(value) if args.json => emit(&mut out, &format!("{value}\n")),
-        _ => Ok(()),
-    })?;
-    match outcome.error_line(probe) {
-        Some(line) => {
-            say_error(&line);
-            Ok(ExitCode::FAILURE)
-        }
-        None => Ok(ExitCode::SUCCESS),
     }
 }

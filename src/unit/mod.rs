@@ -21,6 +21,7 @@ pub mod published;
 pub mod record;
 pub mod sleepers;
 pub mod spawn;
+pub mod step;
 mod text;
 
 use std::path::PathBuf;

@@ -2,7 +2,9 @@
 //! waits at a gate until all N are alive ([`crate::gate`]), so the run's peak memory holds N
 //! units at once; the run's answer (the units' arrival indices, Σ 0..N) is checked.
 //!
-//! N climbs ×4 from 100 under each model that holds every unit at once (from its declared
+//! Each N runs in a fresh process of its own ([`super::step`]): no memory from the step
+//! before sits in its peak, and a step the OS ends the hard way (std aborts when a new thread
+//! cannot map its signal stack) is reported, not fatal. N climbs ×4 from 100 under each model that holds every unit at once (from its declared
 //! `Runs`: a thread per task, or an event loop that spawns every task; a pool of W or a
 //! worker process could never fill the gate). Peak RSS over N, fitted by least squares,
 //! gives bytes per unit (the slope) and what the process holds without a unit (the
@@ -21,14 +23,13 @@ use super::spawn::sum_below;
 use crate::error::Result;
 use crate::gate;
 use crate::model::{Model, ModelConfig, Runs};
-use crate::run::{Prepared, RunRecord};
 use crate::task::{Output, Task};
 use crate::workload::{ints, Answer, Kind, Params, Plan, Sizes, Workload};
 
 /// The `sleepers` probe's tasks: N units waiting at one gate.
 pub struct Sleepers;
 
-/// The one instance a [`Prepared`] cell borrows.
+/// The one instance a `Prepared` cell borrows.
 pub static SLEEPERS: Sleepers = Sleepers;
 
 /// The first N of the climb, and its factor.
@@ -166,7 +167,7 @@ pub fn climb(model: &'static dyn Model, caps: Caps, config: &ModelConfig) -> Sle
             ));
             break;
         }
-        let record = step(model, n, config);
+        let record = super::step::in_child(model, n, config);
         if !record.ok {
             if record.answer.is_some() {
                 row.ok = false;
@@ -197,15 +198,6 @@ pub fn climb(model: &'static dyn Model, caps: Caps, config: &ModelConfig) -> Sle
         n = n.saturating_mul(FACTOR).min(caps.max_units.max(n));
     }
     row
-}
-
-/// One run of N units (a model that cannot start fails the step with its reason).
-fn step(model: &'static dyn Model, n: u64, config: &ModelConfig) -> RunRecord {
-    let params = Params { size: n, io: None };
-    match Prepared::start(&SLEEPERS, model, params.clone(), config) {
-        Ok(mut cell) => cell.run(),
-        Err(e) => RunRecord::failed(&SLEEPERS, model, &params, config, &e),
-    }
 }
 
 /// Peak RSS over N, where every point has a peak.
