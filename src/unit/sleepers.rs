@@ -173,11 +173,14 @@ pub fn climb(model: &'static dyn Model, caps: Caps, config: &ModelConfig) -> Sle
                 row.ok = false;
                 row.errors = record.errors.clone();
             }
-            let reason = record
+            let mut reason = record
                 .errors
                 .first()
                 .cloned()
                 .unwrap_or_else(|| "no answer".into());
+            if row.runs == Runs::ThreadPerTask {
+                reason.push_str(&format!("; this machine's limits: {}", thread_limits()));
+            }
             row.fails_at = Some(Failure { units: n, reason });
             break;
         }
@@ -221,4 +224,45 @@ fn available_bytes() -> Option<u64> {
         .parse()
         .ok()?;
     Some(kib * 1024)
+}
+
+/// The bytes of one waiting unit's future as an event loop spawns it (`size_of`): a task's
+/// state machine is as large as its largest await, and `Task::run_async` can await an HTTP
+/// request, so a unit that only waits at a gate carries that much too.
+pub fn future_bytes() -> usize {
+    let task = Task::Gather { gate: 0, of: 1 };
+    let unit = crate::model::run_async_here(&task, None, 0, 0, std::time::Instant::now());
+    std::mem::size_of_val(&unit)
+}
+
+/// The OS's limits on threads, for a climb that failed: the map count (a thread takes four
+/// mappings: its stack and guard, its signal stack and guard), the system's threads and the
+/// user's processes.
+pub fn thread_limits() -> String {
+    let read = |p: &str| {
+        std::fs::read_to_string(p)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|_| "unknown".into())
+    };
+    let mut nproc = String::from("unknown");
+    #[cfg(unix)]
+    {
+        let mut r = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes into the struct we own.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NPROC, &mut r) } == 0 {
+            nproc = if r.rlim_cur == libc::RLIM_INFINITY {
+                "unlimited".into()
+            } else {
+                r.rlim_cur.to_string()
+            };
+        }
+    }
+    format!(
+        "vm.max_map_count {}, kernel.threads-max {}, ulimit -u {nproc}",
+        read("/proc/sys/vm/max_map_count"),
+        read("/proc/sys/kernel/threads-max")
+    )
 }

@@ -66,6 +66,13 @@ pub(super) fn spawn_row(r: &SpawnRow) -> String {
 
 pub(super) fn sleepers_row(r: &SleepersRow) -> String {
     let mut s = format!("{} ({})\n", r.model, r.runs.describe());
+    if r.runs.event_loop() {
+        let _ = writeln!(
+            s,
+            "    each unit's future is {} (size_of): as large as the largest await of any task",
+            bytes(super::sleepers::future_bytes() as u64)
+        );
+    }
     for p in &r.points {
         let _ = writeln!(
             s,
