@@ -28,6 +28,8 @@
 //!   `concur run`, the benches and the report alike. [`measure`] applies them model by model
 //!   for `concur run`, handing out each row as it finishes.
 //! - [`estimate`]: how long a run would take, from a timed sample, said before it starts.
+//! - [`unit`]: what one thread, task or process costs (`concur run spawn|sleepers|pingpong`
+//!   and the unit bench), beside published figures; [`gate`] is where its sleepers wait.
 //! - [`identity`]: a cell's typed identity (workload, comparison, model, varied parameter).
 //! - [`results`]: what benches record and the report reads (schema-checked).
 //! - [`report`]: results → SVG charts and an offline HTML page; it only reads recorded data.

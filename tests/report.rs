@@ -17,6 +17,8 @@ mod fixture;
 mod mixed;
 #[path = "report/page.rs"]
 mod page;
+#[path = "report/units.rs"]
+mod units;
 #[path = "report/writes.rs"]
 mod writes;
 

@@ -31,6 +31,8 @@ pub struct BesideRow {
     pub unit: String,
     pub what: String,
     pub ours: String,
+    /// What our figure measures.
+    pub ours_means: &'static str,
     pub published: String,
     pub ratio: String,
     pub source: String,
@@ -99,6 +101,7 @@ pub fn view(results: &Results, charts: &mut Vec<Chart>) -> Result<Option<UnitsVi
                     unit: b.unit.clone(),
                     what: p.what.clone(),
                     ours: published::value(b.ours, &p.per),
+                    ours_means: published::ours_means(&b.unit),
                     published: published::value(p.value, &p.per),
                     ratio: ratio(b.ratio()),
                     source: p.source.clone(),
