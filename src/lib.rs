@@ -29,6 +29,8 @@
 //!   `concur run`, the benches and the report alike. [`measure`] applies them model by model
 //!   for `concur run`, handing out each row as it finishes.
 //! - [`estimate`]: how long a run would take, from a timed sample, said before it starts.
+//! - [`unit`]: what one thread, task or process costs (`concur run spawn|sleepers|pingpong`
+//!   and the unit bench), beside published figures; [`gate`] is where its sleepers wait.
 //! - [`identity`]: a cell's typed identity (workload, comparison, model, varied parameter).
 //! - [`results`]: what benches record and the report reads (schema-checked).
 //! - [`report`]: results → SVG charts and an offline HTML page; it only reads recorded data.
@@ -54,6 +56,7 @@ pub mod error;
 pub mod estimate;
 pub mod files;
 pub mod format;
+pub mod gate;
 pub mod http;
 pub mod ideal;
 pub mod identity;
@@ -77,6 +80,7 @@ pub mod shared;
 pub mod spawn;
 pub mod task;
 pub mod terminal;
+pub mod unit;
 pub mod usage;
 pub mod verify;
 pub mod workload;

@@ -102,6 +102,9 @@ pub struct Results {
     #[serde(default)]
     pub workloads: Vec<WorkloadInfo>,
     pub cells: Vec<Cell>,
+    /// What one thread, task or process costs (the unit bench), if it ran; absent before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<crate::unit::record::UnitCosts>,
 }
 
 /// A workload's description as plain data, kept next to the cells so the page says what was

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::gate;
 use crate::http;
 use crate::kernel;
 use crate::shared::{self, Counted, Sharing, StateId, Withdrawal};
@@ -57,6 +58,12 @@ pub enum Task {
         n: u64,
         sharing: Sharing,
     },
+    /// Nothing: the unit of the `spawn` probe, returning `i` through `black_box` so the
+    /// compiler cannot delete it. What it costs is the model's cost of one task.
+    Empty { i: u64 },
+    /// Wait until `of` units arrived at gate `gate` (see [`crate::gate`]): the unit of the
+    /// `sleepers` probe. The output is the unit's arrival index.
+    Gather { gate: u64, of: u64 },
 }
 
 /// The largest prime below 10¹²: a primality sample of about 500 000 trial divisions.
@@ -111,6 +118,7 @@ impl Task {
                 };
                 Ok(withdrawal(state, accepted, balance))
             }
+            Task::Gather { gate, of } => gate::wait_blocking(*gate, *of).map(count),
             cpu => cpu.compute(),
         }
     }
@@ -153,6 +161,7 @@ impl Task {
                 };
                 Ok(withdrawal(state, accepted, balance))
             }
+            Task::Gather { gate, of } => gate::wait_async(*gate, *of).await.map(count),
             cpu => cpu.compute(),
         }
     }
@@ -188,9 +197,12 @@ impl Task {
             Task::SumSquares { start, end } => end.saturating_sub(start) as f64,
             Task::SumTo { n } => n as f64 + 1.0,
             Task::Count { n, .. } => n as f64,
-            Task::Get { .. } | Task::Post { .. } | Task::Sleep { .. } | Task::Withdraw { .. } => {
-                0.0
-            }
+            Task::Get { .. }
+            | Task::Post { .. }
+            | Task::Sleep { .. }
+            | Task::Withdraw { .. }
+            | Task::Empty { .. }
+            | Task::Gather { .. } => 0.0,
         }
     }
 
@@ -236,7 +248,12 @@ impl Task {
                     }),
                 }
             }
-            Task::Get { .. } | Task::Post { .. } | Task::Sleep { .. } | Task::Withdraw { .. } => {
+            Task::Empty { i } => Output::Int(std::hint::black_box(i) as u128),
+            Task::Get { .. }
+            | Task::Post { .. }
+            | Task::Sleep { .. }
+            | Task::Withdraw { .. }
+            | Task::Gather { .. } => {
                 return Err("not a CPU task".to_string())
             }
         })
@@ -250,6 +267,10 @@ fn withdrawal(state: StateId, accepted: bool, balance: i64) -> Output {
         pid: std::process::id(),
         state,
     })
+}
+
+fn count(n: u64) -> Output {
+    Output::Int(n as u128)
 }
 
 fn text(body: Vec<u8>) -> Output {

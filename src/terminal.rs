@@ -24,6 +24,16 @@ pub fn listing() -> String {
             s.default
         );
     }
+    out.push_str("unit probes (per-unit costs, beside published figures):\n");
+    for p in crate::unit::Probe::ALL {
+        let (unit, default, _) = p.sizes();
+        let _ = writeln!(
+            out,
+            "  {:<15} {}  [--size: {unit}, default {default}]",
+            p.name(),
+            p.summary()
+        );
+    }
     out.push_str("models (how they run; Python analog):\n");
     for m in crate::model::all() {
         let _ = writeln!(

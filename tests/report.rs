@@ -20,6 +20,8 @@ mod mixed;
 mod page;
 #[path = "report/state.rs"]
 mod state;
+#[path = "report/units.rs"]
+mod units;
 #[path = "report/usage.rs"]
 mod usage;
 #[path = "report/writes.rs"]

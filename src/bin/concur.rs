@@ -27,7 +27,10 @@ use concur::measure::{self, Event};
 use concur::mock::{MockServer, MockSpec, Server};
 use concur::model::Collect;
 use concur::session::{self, RunOptions, Session};
-use concur::{model, terminal, verify};
+use concur::{model, terminal, unit, verify};
+
+#[path = "concur/units.rs"]
+mod units;
 
 /// What a shell reports for a command killed by SIGPIPE (128 + 13).
 const BROKEN_PIPE: u8 = 141;
@@ -73,6 +76,16 @@ enum Command {
     /// Serve tasks for the `process` model over stdin/stdout (started by concur itself).
     #[command(hide = true)]
     Worker,
+    /// Send back each 8-byte token plus one: the second process of `concur run pingpong`.
+    #[command(hide = true)]
+    Echo,
+    /// One step of `concur run sleepers` in a process of its own: MODEL N W.
+    #[command(hide = true)]
+    SleepersStep {
+        model: String,
+        units: u64,
+        workers: usize,
+    },
 }
 
 #[derive(clap::Args)]
@@ -205,6 +218,12 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             model::worker::serve(io::stdin().lock(), out).context("worker pipe")?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Echo => units::echo(out),
+        Command::SleepersStep {
+            model,
+            units: n,
+            workers,
+        } => units::sleepers_step(&model, n, workers, out),
     }
 }
 
@@ -242,6 +261,9 @@ fn serve(delay_ms: u64, fail_rate: f64) -> Result<ExitCode> {
 }
 
 fn run(args: RunArgs) -> Result<ExitCode> {
+    if let Some(probe) = unit::Probe::by_name(&args.workload) {
+        return units::run(probe, args);
+    }
     let session = Session::new(&RunOptions {
         workload: args.workload,
         models: args.models,

@@ -72,6 +72,7 @@ pub fn collect(records_dir: &Path, criterion_dir: &Path, command: &str) -> Resul
         cells: join(records, &estimates, &models),
         models,
         workloads,
+        units: crate::unit::record::read(&crate::unit::record::path()),
     })
 }
 

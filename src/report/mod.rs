@@ -23,6 +23,7 @@ mod page;
 mod sections;
 mod state;
 mod table;
+mod units;
 mod write;
 
 pub use collect::{collect, join, read_estimates};

@@ -33,6 +33,7 @@ struct Page {
     crates: Vec<Pair>,
     summary: Vec<SummaryRow>,
     sections: Vec<SectionView>,
+    units: Option<super::units::UnitsView>,
     models: Vec<ModelRow>,
     criterion_href: String,
     css: &'static str,
@@ -105,6 +106,7 @@ pub fn render(results: &Results, criterion_href: &str) -> Result<Rendered> {
     }
     views.extend(super::state::state_view(results, &sections, &mut charts)?);
     let summary = sections.iter().map(summary_row).collect();
+    let units = super::units::view(results, &mut charts)?;
     let cells = &results.cells;
     let m = &results.machine;
     let page = Page {
@@ -128,6 +130,7 @@ pub fn render(results: &Results, criterion_href: &str) -> Result<Rendered> {
         crates: m.crates.iter().map(|(k, v)| pair(k, v)).collect(),
         summary,
         sections: views,
+        units,
         models: results.models.iter().map(model_row).collect(),
         criterion_href: criterion_href.to_string(),
         css: CSS,

@@ -60,6 +60,7 @@ pub fn empty_results(models: Vec<ModelInfo>) -> Results {
         models,
         workloads: Vec::new(),
         cells: Vec::new(),
+        units: None,
     }
 }
 

@@ -13,6 +13,7 @@ mod contention;
 mod latency;
 mod lines;
 mod timeline;
+mod units;
 
 use std::ops::Range;
 
@@ -30,6 +31,7 @@ pub use contention::{contention, PerUnit};
 pub use latency::latency;
 pub use lines::{scaling, sizes, Measure};
 pub use timeline::timeline;
+pub use units::unit_memory;
 
 /// An SVG chart and its size in pixels.
 pub struct Svg {
