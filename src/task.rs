@@ -7,8 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::http;
-use crate::kernel;
+use crate::{crawl_page, http, kernel};
 
 /// One unit of a workload. Models run tasks without knowing which workload made them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +27,12 @@ pub enum Task {
         body: String,
         timeout_ms: u64,
     },
+    /// GET the crawl page at `url` and parse it (fetch and parse fused in one task); the
+    /// output is the page's [`Counts`](crate::crawl_page::Counts) as JSON text.
+    Crawl { url: String, timeout_ms: u64 },
+    /// Parse a fetched crawl page; the output is its counts as JSON text. The body travels
+    /// with the task, so a worker process is sent the whole page, as a pickled one would be.
+    Parse { body: String },
 }
 
 /// The largest prime below 10¹²: a primality sample of about 500 000 trial divisions.
@@ -58,6 +63,9 @@ impl Task {
                 body,
                 timeout_ms,
             } => http::post_blocking(url, body, *timeout_ms).map(|r| text(r.body)),
+            Task::Crawl { url, timeout_ms } => {
+                http::get_blocking(url, *timeout_ms).map(|r| parsed(&String::from_utf8_lossy(&r.body)))
+            }
             cpu => cpu.compute(),
         }
     }
@@ -80,24 +88,38 @@ impl Task {
             } => http::post_async(client.ok_or_else(need_client)?, url, body, *timeout_ms)
                 .await
                 .map(|r| text(r.body)),
+            // The parse has no await point: it holds the executor thread, as in asyncio.
+            Task::Crawl { url, timeout_ms } => {
+                http::get_async(client.ok_or_else(need_client)?, url, *timeout_ms)
+                    .await
+                    .map(|r| parsed(&String::from_utf8_lossy(&r.body)))
+            }
             cpu => cpu.compute(),
         }
     }
 
     /// True for tasks that wait on the network.
     pub fn is_io(&self) -> bool {
-        matches!(self, Task::Get { .. } | Task::Post { .. })
+        matches!(
+            self,
+            Task::Get { .. } | Task::Post { .. } | Task::Crawl { .. }
+        )
     }
 
     /// How much computing the task is, in its kernel's loop steps: what its time grows with
     /// (trial divisions for a prime, elements of a sum). At most, for primality: a composite
     /// stops at its smallest factor. Zero for IO tasks, whose time is the server's.
     pub fn work(&self) -> f64 {
+        match self {
+            Task::Parse { body } => return body.len() as f64,
+            Task::Crawl { .. } => return 0.0,
+            _ => {}
+        }
         match *self {
             Task::IsPrime { n } => (n.isqrt() / 2) as f64,
             Task::SumSquares { start, end } => end.saturating_sub(start) as f64,
             Task::SumTo { n } => n as f64 + 1.0,
-            Task::Get { .. } | Task::Post { .. } => 0.0,
+            Task::Get { .. } | Task::Post { .. } | Task::Crawl { .. } | Task::Parse { .. } => 0.0,
         }
     }
 
@@ -119,13 +141,23 @@ impl Task {
 
     /// The CPU kernels.
     fn compute(&self) -> TaskOutcome {
+        if let Task::Parse { body } = self {
+            return Ok(parsed(body));
+        }
         Ok(match *self {
             Task::IsPrime { n } => Output::Bool(kernel::is_prime(n)),
             Task::SumSquares { start, end } => Output::Int(kernel::sum_squares(start, end)),
             Task::SumTo { n } => Output::Int(kernel::sum_to(n)),
-            Task::Get { .. } | Task::Post { .. } => return Err("not a CPU task".to_string()),
+            Task::Get { .. } | Task::Post { .. } | Task::Crawl { .. } | Task::Parse { .. } => {
+                return Err("not a CPU task".to_string())
+            }
         })
     }
+}
+
+/// A crawl page parsed, its counts as JSON text (read back by [`Output::as_counts`]).
+fn parsed(body: &str) -> Output {
+    Output::Text(serde_json::to_string(&crawl_page::parse(body)).unwrap_or_default())
 }
 
 fn text(body: Vec<u8>) -> Output {
@@ -147,6 +179,11 @@ impl Output {
             Output::Bool(b) => Some(*b),
             _ => None,
         }
+    }
+
+    /// The counts of a parsed crawl page ([`Task::Crawl`], [`Task::Parse`]).
+    pub fn as_counts(&self) -> Option<crawl_page::Counts> {
+        serde_json::from_str(self.as_text()?).ok()
     }
 
     /// The value as text, for workloads whose tasks return a reply body.

@@ -119,6 +119,10 @@ struct RunArgs {
     /// finishes (`as-completed`, like as_completed).
     #[arg(long, default_value = "ordered", value_parser = parse_collect)]
     collect: Collect,
+    /// crawl: the pipelined shape's queue between fetchers and parsers (1 or more, or
+    /// `unbounded`) [default: 2].
+    #[arg(long, value_parser = concur::pipeline::session::parse_queue)]
+    queue: Option<concur::pipeline::queue::Cap>,
 }
 
 fn main() -> ExitCode {
@@ -242,6 +246,12 @@ fn serve(delay_ms: u64, fail_rate: f64) -> Result<ExitCode> {
 }
 
 fn run(args: RunArgs) -> Result<ExitCode> {
+    if args.workload == concur::pipeline::NAME {
+        return crawl(args);
+    }
+    if args.queue.is_some() {
+        anyhow::bail!("--queue is the crawl's (`concur run crawl`): other workloads have no queue");
+    }
     let session = Session::new(&RunOptions {
         workload: args.workload,
         models: args.models,
@@ -273,6 +283,47 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     })?;
     progress.done();
     match outcome.error_line(session.workload.name()) {
+        Some(line) => {
+            say_error(&line);
+            Ok(ExitCode::FAILURE)
+        }
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// `concur run crawl`: stages joined by a queue, not independent tasks (see `pipeline`).
+fn crawl(args: RunArgs) -> Result<ExitCode> {
+    let given = [
+        (args.models != "all", "--models"),
+        (args.workers.is_some(), "--workers"),
+        (args.concurrency.is_some(), "--concurrency"),
+        (args.batch.is_some(), "--batch"),
+        (args.server.is_some(), "--server"),
+        (args.collect != Collect::Ordered, "--collect"),
+    ];
+    let crawl = concur::pipeline::session::CrawlArgs {
+        size: args.size,
+        repeat: args.repeat,
+        delay_ms: args.delay_ms,
+        timeout_ms: args.timeout_ms,
+        fail_rate: args.fail_rate,
+        queue: args.queue,
+        refused: given.iter().filter(|g| g.0).map(|g| g.1).collect(),
+    };
+    let mut out = io::stdout().lock();
+    // A closed stdout ends the run; the io error is kept so it reads as a broken pipe.
+    let mut closed = None;
+    let failed = concur::pipeline::session::run(&crawl, args.json, |text| {
+        emit(&mut out, &text).map_err(|e| {
+            let stopped = concur::Error::InvalidInput(format!("cannot print: {e}"));
+            closed = Some(e);
+            stopped
+        })
+    });
+    if let Some(e) = closed {
+        return Err(e.into());
+    }
+    match failed? {
         Some(line) => {
             say_error(&line);
             Ok(ExitCode::FAILURE)
