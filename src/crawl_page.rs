@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::hint::black_box;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -64,58 +65,106 @@ pub fn request(path: &str, query: Option<&str>) -> Result<(usize, usize), String
     Ok((page, bytes))
 }
 
-/// Page `i`, at least `bytes` long (one paragraph past it at most), and what it holds, counted
-/// as it is written.
-pub fn page(i: usize, bytes: usize) -> (String, Counts) {
-    let mut html = String::with_capacity(bytes + 256);
-    html.push_str(&format!(
-        "<html><head><title>page {i}</title></head><body>\n"
-    ));
-    let mut counts = Counts { links: 0, words: 2 };
+/// How many distinct paragraphs pages are made of.
+const PARAGRAPHS: usize = 64;
+
+/// xorshift64: deterministic and cheap.
+fn step(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+/// The paragraphs pages are made of, each with what it holds: written once, then copied, so
+/// the mock serves a page at memory speed and keeps nothing but these (about 15 KB).
+fn paragraphs() -> &'static [(String, Counts)] {
+    static PARAS: OnceLock<Vec<(String, Counts)>> = OnceLock::new();
+    PARAS.get_or_init(|| {
+        let mut state = 0x2545_F491_4F6C_DD1D;
+        (0..PARAGRAPHS)
+            .map(|_| {
+                let mut html = String::from("<p>");
+                let mut counts = Counts::default();
+                let words = 8 + step(&mut state) % 24;
+                for w in 0..words {
+                    let word = VOCABULARY[(step(&mut state) % VOCABULARY.len() as u64) as usize];
+                    // A capitalised first word, so the parse has case to fold.
+                    let word = match w {
+                        0 => word[..1].to_ascii_uppercase() + &word[1..],
+                        _ => word.to_string(),
+                    };
+                    if w % 7 == 3 {
+                        let target = step(&mut state) % 1000;
+                        html.push_str(&format!(" <a href=\"{PREFIX}{target}\">{word}</a> "));
+                        counts.links += 1;
+                    } else {
+                        html.push(' ');
+                        html.push_str(&word);
+                    }
+                    counts.words += 1;
+                }
+                html.push_str(" </p>\n");
+                (html, counts)
+            })
+            .collect()
+    })
+}
+
+/// The paragraphs of page `i` in order, after a header of `len` bytes, until the page is
+/// at least `bytes` long.
+fn layout(i: usize, bytes: usize, mut len: usize) -> impl Iterator<Item = &'static (String, Counts)> {
     let mut state = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = || {
-        // xorshift64: deterministic, cheap, and different for every page.
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    while html.len() < bytes {
-        html.push_str("<p>");
-        let words = 8 + next() % 24;
-        for w in 0..words {
-            let word = VOCABULARY[(next() % VOCABULARY.len() as u64) as usize];
-            if w % 7 == 3 {
-                let target = next() % 1000;
-                html.push_str(&format!(" <a href=\"{PREFIX}{target}\">{word}</a> "));
-                counts.links += 1;
-            } else {
-                html.push(' ');
-                html.push_str(word);
-            }
-            counts.words += 1;
-        }
-        html.push_str(" </p>\n");
+    let paras = paragraphs();
+    std::iter::from_fn(move || {
+        (len < bytes).then(|| {
+            let para = &paras[(step(&mut state) % PARAGRAPHS as u64) as usize];
+            len += para.0.len();
+            para
+        })
+    })
+}
+
+/// Page `i`'s first line: its title holds 2 words.
+fn header(i: usize) -> String {
+    format!("<html><head><title>page {i}</title></head><body>\n")
+}
+
+const FOOTER: &str = "</body></html>\n";
+
+/// Page `i`, at least `bytes` long (one paragraph past it at most), and what it holds: the
+/// sum of what its paragraphs hold, never found by parsing it.
+pub fn page(i: usize, bytes: usize) -> (String, Counts) {
+    let mut html = header(i);
+    html.reserve(bytes + 512);
+    let mut counts = Counts { links: 0, words: 2 };
+    for (text, held) in layout(i, bytes, html.len()) {
+        html.push_str(text);
+        counts += *held;
     }
-    html.push_str("</body></html>\n");
+    html.push_str(FOOTER);
     (html, counts)
 }
 
 /// What `pages` pages of `bytes` bytes hold together: the crawl's known answer, from the
-/// generator, without fetching or parsing a page.
+/// generator's layout, without writing, fetching or parsing a page.
 pub fn expected(pages: usize, bytes: usize) -> Counts {
     let mut total = Counts::default();
     for i in 0..pages {
-        total += page(i, bytes).1;
+        total += Counts { links: 0, words: 2 };
+        for (_, held) in layout(i, bytes, header(i).len()) {
+            total += *held;
+        }
     }
     total
 }
 
 /// Parse a fetched body: count the anchors that carry an `href`, and tokenise the text outside
-/// tags into words, tallying each word in a frequency table (an indexer's first step). The
-/// words are the table's counts added up, so the table is the answer and cannot be skipped.
+/// tags into words, each folded to lower case and tallied in a frequency table (an indexer's
+/// first step). The words are the table's counts added up, so the table is the answer and
+/// cannot be skipped.
 pub fn parse(body: &str) -> Counts {
-    let mut table: HashMap<&str, u64> = HashMap::new();
+    let mut table: HashMap<String, u64> = HashMap::new();
     let mut links = 0;
     let mut rest = body;
     while !rest.is_empty() {
@@ -142,9 +191,9 @@ pub fn parse(body: &str) -> Counts {
     }
 }
 
-fn tally<'a>(text: &'a str, table: &mut HashMap<&'a str, u64>) {
+fn tally(text: &str, table: &mut HashMap<String, u64>) {
     for word in text.split_ascii_whitespace() {
-        *table.entry(black_box(word)).or_default() += 1;
+        *table.entry(black_box(word).to_ascii_lowercase()).or_default() += 1;
     }
 }
 
@@ -165,8 +214,10 @@ mod tests {
 
     #[test]
     fn the_parse_counts_tags_and_words_not_bytes() {
-        let body = "<p>one two<a href=\"/x\">three</a></p> four <a name=\"n\">five</a> <b";
+        let body = "<p>One two<a href=\"/x\">three</a></p> four <a name=\"n\">five</a> <b";
         assert_eq!(parse(body), Counts { links: 1, words: 5 });
+        assert!(page(0, 2000).0.chars().any(|c| c.is_ascii_uppercase()));
+        assert_eq!(expected(1, 2000), page(0, 2000).1);
         assert_eq!(
             expected(3, 500),
             [0, 1, 2].iter().fold(Counts::default(), |mut t, &i| {

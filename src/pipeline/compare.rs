@@ -16,10 +16,13 @@ use crate::crawl_page::Counts;
 use crate::error::Result;
 use crate::format;
 
-/// Bytes per page: at the default delay its parse costs about what its fetch does here.
-pub const PAGE_BYTES: usize = 256 * 1024;
+/// Bytes per page: at the default delay, all the parses on P parsers take about as long as
+/// all the fetches on F fetchers, on two cores.
+pub const PAGE_BYTES: usize = 128 * 1024;
 /// The server's delay per page, in ms, unless told otherwise.
-pub const DELAY_MS: u64 = 10;
+pub const DELAY_MS: u64 = 4;
+/// Bytes per page in the queue lesson: large, so the pages a queue holds show in the RSS.
+pub const LESSON_PAGE_BYTES: usize = 1024 * 1024;
 /// The pipelined shape's queue unless told otherwise.
 pub const QUEUE: Cap = Cap::Bounded(2);
 
@@ -117,7 +120,7 @@ pub fn run(
     base_url: &str,
     fast_url: &str,
     mut emit: impl FnMut(&Row) -> Result<()>,
-) -> Result<Vec<Row>> {
+) -> Result<(Vec<Row>, Option<Costs>)> {
     let mut rows = Vec::new();
     let setup = options.setup(base_url, options.queue);
     let mut baseline = Crawler::start(Flavour::Threads, setup.clone())?;
@@ -157,13 +160,17 @@ pub fn run(
         }
     }
     for queue in [options.queue, Cap::Unbounded] {
-        let mut crawler = Crawler::start(Flavour::Threads, options.setup(fast_url, queue))?;
+        let setup = Setup {
+            page_bytes: LESSON_PAGE_BYTES,
+            ..options.setup(fast_url, queue)
+        };
+        let mut crawler = Crawler::start(Flavour::Threads, setup)?;
         let (runs, mid) = measure(&mut crawler, Shape::Pipelined, options.repeat);
         let r = row(&runs, mid, 0, true);
         emit(&r)?;
         rows.push(r);
     }
-    Ok(rows)
+    Ok((rows, costs))
 }
 
 /// The table's header.
@@ -201,7 +208,7 @@ pub fn line(row: &Row) -> String {
 
 /// What the rows say, in sentences computed from them: pipelined against two-phase per
 /// flavour, and the bounded queue against the unbounded one.
-pub fn summary(rows: &[Row]) -> Vec<String> {
+pub fn summary(rows: &[Row], costs: Option<&Costs>) -> Vec<String> {
     let time = |shape, flavour| {
         rows.iter()
             .find(|r| r.shape == shape && r.flavour == flavour && !r.fast_fetchers)
@@ -209,6 +216,15 @@ pub fn summary(rows: &[Row]) -> Vec<String> {
             .map(|r| r.time_s)
     };
     let mut said = Vec::new();
+    if let Some(costs) = costs {
+        let per_page = |c: &[f64]| format::time(median(c));
+        said.push(format!(
+            "in turn, a page took {} to fetch and {} to parse (median); all fetches took {}              times as long as all parses",
+            per_page(&costs.fetch_s),
+            per_page(&costs.parse_s),
+            format::sig3(costs.balance())
+        ));
+    }
     let ratios: Vec<String> = Flavour::ALL
         .iter()
         .filter_map(|&f| {

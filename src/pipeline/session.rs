@@ -91,14 +91,14 @@ pub fn run(
         ))?;
         out(compare::header())?;
     }
-    let rows = compare::run(&options, server.uri(), fast.uri(), |row| {
+    let (rows, costs) = compare::run(&options, server.uri(), fast.uri(), |row| {
         out(match json {
             true => serde_json::to_string(row).unwrap_or_default() + "\n",
             false => compare::line(row),
         })
     })?;
     if !json {
-        for sentence in compare::summary(&rows) {
+        for sentence in compare::summary(&rows, costs.as_ref()) {
             out(format!("{sentence}\n"))?;
         }
     }
