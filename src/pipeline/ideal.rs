@@ -1,8 +1,11 @@
 //! The best time each crawl shape allows, from the in-turn baseline's own measured costs, as
 //! [`crate::ideal`] does for CPU cells: each page's fetch (the server's delay plus the
 //! transfer) and parse (CPU) as the baseline timed them, one at a time, scaled so they add up
-//! to the baseline's time in the same statistic as the shape's (medians of the same repeats,
-//! or criterion's estimate), then scheduled ([`schedule`]) on the lanes the shape has:
+//! to the baseline's time in the same statistic as the shape's (the median of the same
+//! repeats, or criterion's estimate), then scheduled ([`schedule`]) on the lanes the shape has:
+//!
+//! The baseline's run of median time gives each page's costs; they are scaled by that run's
+//! time over their sum (the little between spans: the loop, the bookkeeping).
 //!
 //! - in turn: every fetch and parse one after the other, Σ(fetch + parse);
 //! - two-phase: the fetches on F lanes, then the parses on min(P, cores) lanes;
@@ -37,29 +40,29 @@ pub struct Lanes {
 }
 
 impl Costs {
-    /// Each page's median fetch and parse over the baseline's `runs` (in-turn runs that
-    /// succeeded); `None` if there is none.
-    pub fn of_baseline(runs: &[&PipelineRun], pages: usize) -> Option<Costs> {
-        if runs.is_empty() || runs.iter().any(|r| !r.ok) {
+    /// Each page's fetch and parse in `run`, the baseline's run of median time (a run that
+    /// failed has none). Its own costs, not each page's median over the repeats: the time
+    /// they are scaled to is that run's, and medians of parts do not add up to the median of
+    /// the whole.
+    pub fn of_run(run: &PipelineRun, pages: usize) -> Option<Costs> {
+        if !run.ok {
             return None;
         }
-        let of = |stage: Stage| -> Vec<f64> {
-            (0..pages)
-                .map(|page| {
-                    let times: Vec<f64> = runs
-                        .iter()
-                        .flat_map(|r| &r.spans)
-                        .filter(|s| s.page == page && s.stage == stage)
-                        .map(|s| s.end_s - s.start_s)
-                        .collect();
-                    median(&times)
-                })
-                .collect()
+        let mut costs = Costs {
+            fetch_s: vec![0.0; pages],
+            parse_s: vec![0.0; pages],
         };
-        Some(Costs {
-            fetch_s: of(Stage::Fetch),
-            parse_s: of(Stage::Parse),
-        })
+        for span in &run.spans {
+            let slot = match span.stage {
+                Stage::Fetch => costs.fetch_s.get_mut(span.page),
+                Stage::Parse => costs.parse_s.get_mut(span.page),
+                Stage::Both => None,
+            };
+            if let Some(slot) = slot {
+                *slot += span.end_s - span.start_s;
+            }
+        }
+        Some(costs)
     }
 
     /// Fetching against parsing, both summed: about 1 when the stages cost the same.

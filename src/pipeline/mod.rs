@@ -150,6 +150,11 @@ impl Setup {
     }
 }
 
+/// A fetched body as text, without a copy when it is UTF-8 (a page always is).
+pub(crate) fn text(body: Vec<u8>) -> String {
+    String::from_utf8(body).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// What a stage did with one page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -51,7 +51,7 @@ impl Job {
     async fn fetch(&self, i: usize) -> std::result::Result<String, String> {
         http::get_async(&self.client, &self.setup.url(i), self.setup.timeout_ms)
             .await
-            .map(|reply| String::from_utf8_lossy(&reply.body).into_owned())
+            .map(|reply| super::text(reply.body))
     }
 
     async fn fetcher(&self, lane: usize) {

@@ -20,7 +20,7 @@ pub(super) type Fetched = (usize, String);
 /// GET page `i` on this thread.
 pub(super) fn fetch(setup: &Setup, i: usize) -> std::result::Result<String, String> {
     http::get_blocking(&setup.url(i), setup.timeout_ms)
-        .map(|reply| String::from_utf8_lossy(&reply.body).into_owned())
+        .map(|reply| super::text(reply.body))
 }
 
 /// Parse a body on this thread and report it.
