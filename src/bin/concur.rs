@@ -121,7 +121,7 @@ struct RunArgs {
     collect: Collect,
     /// crawl: the pipelined shape's queue between fetchers and parsers (1 or more, or
     /// `unbounded`) [default: 2].
-    #[arg(long, value_parser = concur::pipeline::session::parse_queue)]
+    #[arg(long, value_parser = concur::pipeline::session::parse_queue, allow_negative_numbers = true)]
     queue: Option<concur::pipeline::queue::Cap>,
 }
 
