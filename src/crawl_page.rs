@@ -40,10 +40,38 @@ impl std::fmt::Display for Counts {
 
 /// The words pages are written with.
 const VOCABULARY: [&str; 32] = [
-    "async", "await", "thread", "process", "queue", "fetch", "parse", "crawl", "page", "link",
-    "worker", "pool", "lock", "event", "loop", "task", "future", "socket", "pipe", "channel",
-    "bounded", "producer", "consumer", "stage", "memory", "latency", "throughput", "core",
-    "python", "rust", "tokio", "rayon",
+    "async",
+    "await",
+    "thread",
+    "process",
+    "queue",
+    "fetch",
+    "parse",
+    "crawl",
+    "page",
+    "link",
+    "worker",
+    "pool",
+    "lock",
+    "event",
+    "loop",
+    "task",
+    "future",
+    "socket",
+    "pipe",
+    "channel",
+    "bounded",
+    "producer",
+    "consumer",
+    "stage",
+    "memory",
+    "latency",
+    "throughput",
+    "core",
+    "python",
+    "rust",
+    "tokio",
+    "rayon",
 ];
 
 /// The path of page `i` of `bytes` bytes.
@@ -113,7 +141,11 @@ fn paragraphs() -> &'static [(String, Counts)] {
 
 /// The paragraphs of page `i` in order, after a header of `len` bytes, until the page is
 /// at least `bytes` long.
-fn layout(i: usize, bytes: usize, mut len: usize) -> impl Iterator<Item = &'static (String, Counts)> {
+fn layout(
+    i: usize,
+    bytes: usize,
+    mut len: usize,
+) -> impl Iterator<Item = &'static (String, Counts)> {
     let mut state = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let paras = paragraphs();
     std::iter::from_fn(move || {
@@ -193,7 +225,9 @@ pub fn parse(body: &str) -> Counts {
 
 fn tally(text: &str, table: &mut HashMap<String, u64>) {
     for word in text.split_ascii_whitespace() {
-        *table.entry(black_box(word).to_ascii_lowercase()).or_default() += 1;
+        *table
+            .entry(black_box(word).to_ascii_lowercase())
+            .or_default() += 1;
     }
 }
 

@@ -19,6 +19,7 @@ use crate::ideal::{Ideal, MixedShape, Stat};
 use crate::identity::CellId;
 use crate::latency::IoLatency;
 use crate::model::{Collect, Delivery, Lane, ModelInfo, Span};
+use crate::pipeline::record::FlowCell;
 use crate::run::RunRecord;
 use crate::workload::Kind;
 
@@ -101,6 +102,10 @@ pub struct Results {
     #[serde(default)]
     pub workloads: Vec<WorkloadInfo>,
     pub cells: Vec<Cell>,
+    /// Stages joined by queues (the crawl's cells, see [`crate::pipeline::record`]); absent
+    /// in files measured before them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<FlowCell>,
 }
 
 /// A workload's description as plain data, kept next to the cells so the page says what was
@@ -250,6 +255,12 @@ impl Results {
             if delivery.chain(delivered).any(bad) {
                 anyhow::bail!("cell {} has an impossible delivery time", c.id);
             }
+        }
+        if let Some(f) = self.flows.iter().find(|f| !f.is_sane(MAX_SECONDS)) {
+            anyhow::bail!(
+                "cell {} has a negative, non-finite or impossible number",
+                f.id
+            );
         }
         Ok(())
     }

@@ -63,9 +63,8 @@ impl Task {
                 body,
                 timeout_ms,
             } => http::post_blocking(url, body, *timeout_ms).map(|r| text(r.body)),
-            Task::Crawl { url, timeout_ms } => {
-                http::get_blocking(url, *timeout_ms).map(|r| parsed(&String::from_utf8_lossy(&r.body)))
-            }
+            Task::Crawl { url, timeout_ms } => http::get_blocking(url, *timeout_ms)
+                .map(|r| parsed(&String::from_utf8_lossy(&r.body))),
             cpu => cpu.compute(),
         }
     }

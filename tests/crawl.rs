@@ -59,7 +59,10 @@ fn every_shape_under_every_flavour_parses_each_page_once_into_the_known_answer()
             let fetches = run.spans.iter().filter(|s| s.stage == Stage::Fetch).count();
             let fused = shape == Shape::Fused;
             assert_eq!(fetches, if fused { 0 } else { 12 }, "{cell}");
-            assert!(run.spans.iter().all(|s| s.start_s <= s.end_s && s.end_s <= run.wall_s));
+            assert!(run
+                .spans
+                .iter()
+                .all(|s| s.start_s <= s.end_s && s.end_s <= run.wall_s));
             match shape {
                 Shape::TwoPhase => {
                     let last_fetch = run.spans.iter().filter(|s| s.stage == Stage::Fetch);
@@ -94,7 +97,8 @@ fn a_bounded_queue_never_holds_more_than_its_cap_and_an_unbounded_one_may() {
             assert_eq!(run.queue, Some(Cap::Bounded(cap)));
         }
     }
-    let mut crawler = Crawler::start(Flavour::Threads, setup(server.uri(), Cap::Unbounded)).unwrap();
+    let mut crawler =
+        Crawler::start(Flavour::Threads, setup(server.uri(), Cap::Unbounded)).unwrap();
     let run = crawler.run(Shape::Pipelined);
     assert!(run.ok, "{:?}", run.errors);
     assert!(run.depth.iter().all(|d| d.depth <= 12));
@@ -107,13 +111,20 @@ fn the_census_counts_what_each_flavour_creates_per_run() {
         return;
     }
     let server = MockServer::start(MockSpec::new(0)).unwrap();
-    let mut threads = Crawler::start(Flavour::Threads, setup(server.uri(), Cap::Bounded(2))).unwrap();
+    let mut threads =
+        Crawler::start(Flavour::Threads, setup(server.uri(), Cap::Bounded(2))).unwrap();
     let run = threads.run(Shape::Pipelined);
     assert_eq!(run.census.threads, 5, "3 fetchers and 2 parsers");
     let mut tasks = Crawler::start(Flavour::Async, setup(server.uri(), Cap::Bounded(2))).unwrap();
     let run = tasks.run(Shape::Fused);
-    assert_eq!(run.census.threads, 0, "the runtime's workers started at setup");
-    assert!(run.census.tasks >= 5, "5 workers, and a task per new connection");
+    assert_eq!(
+        run.census.threads, 0,
+        "the runtime's workers started at setup"
+    );
+    assert!(
+        run.census.tasks >= 5,
+        "5 workers, and a task per new connection"
+    );
     let mut processes =
         Crawler::start(Flavour::Processes, setup(server.uri(), Cap::Bounded(2))).unwrap();
     let run = processes.run(Shape::Pipelined);
@@ -135,7 +146,9 @@ fn a_server_gone_fails_every_shape_in_time_and_failures_are_named() {
             let run = crawler.run(shape);
             assert!(!run.ok && run.answer.is_none(), "{}", shape.name());
             assert!(
-                run.errors.iter().any(|e| e.contains("12 of 12 pages never parsed")),
+                run.errors
+                    .iter()
+                    .any(|e| e.contains("12 of 12 pages never parsed")),
                 "{:?}",
                 run.errors
             );
@@ -146,28 +159,44 @@ fn a_server_gone_fails_every_shape_in_time_and_failures_are_named() {
         ..MockSpec::new(0)
     })
     .unwrap();
-    let mut crawler = Crawler::start(Flavour::Threads, setup(flaky.uri(), Cap::Bounded(1))).unwrap();
+    let mut crawler =
+        Crawler::start(Flavour::Threads, setup(flaky.uri(), Cap::Bounded(1))).unwrap();
     let run = crawler.run(Shape::Pipelined);
     assert!(!run.ok);
-    assert!(run.errors.iter().any(|e| e.contains("503")), "{:?}", run.errors);
-    assert!(run.errors.iter().any(|e| e.contains("3 of 12 pages never parsed")));
+    assert!(
+        run.errors.iter().any(|e| e.contains("503")),
+        "{:?}",
+        run.errors
+    );
+    assert!(run
+        .errors
+        .iter()
+        .any(|e| e.contains("3 of 12 pages never parsed")));
 }
 
 #[test]
 fn concur_run_crawl_prints_a_checked_row_for_every_shape_and_flavour() {
     let _serial = serial();
     let child = Command::new(support::CONCUR)
-        .args(["run", "crawl", "--size", "6", "--repeat", "1", "--queue", "1"])
+        .args([
+            "run", "crawl", "--size", "6", "--repeat", "1", "--queue", "1",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let done = support::finish(child, Duration::from_secs(60), "concur run crawl");
     assert!(done.status.success(), "{}{}", done.stdout, done.stderr);
-    let rows: Vec<&str> = done.stdout.lines().filter(|l| l.contains(" ok (")).collect();
+    let rows: Vec<&str> = done
+        .stdout
+        .lines()
+        .filter(|l| l.contains(" ok ("))
+        .collect();
     // The baseline, 3 shapes × 3 flavours, and the queue lesson's two.
     assert_eq!(rows.len(), 12, "{}", done.stdout);
-    assert!(done.stdout.contains("pipelined is faster than two-phase by: threads"));
+    assert!(done
+        .stdout
+        .contains("pipelined is faster than two-phase by: threads"));
     assert!(done.stdout.contains("queue of 1"), "{}", done.stdout);
     assert!(done.stdout.contains("unbounded queue"));
 }

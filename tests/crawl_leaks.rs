@@ -63,6 +63,10 @@ fn crawlers_leave_no_thread_or_process_behind_even_when_pages_fail() {
             }),
             "{name}: a worker process left"
         );
-        assert_eq!(settles_to(before_threads), before_threads, "{name}: threads left");
+        assert_eq!(
+            settles_to(before_threads),
+            before_threads,
+            "{name}: threads left"
+        );
     }
 }

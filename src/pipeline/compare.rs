@@ -182,7 +182,16 @@ pub fn run(
 pub fn header() -> String {
     format!(
         "{:<10} {:<10} {:<15} {:>6} {:>9} {:>8} {:>9} {:>6} {:>6} {:>9}  answer\n",
-        "shape", "flavour", "queue", "delay", "time", "speedup", "ideal", "eff", "peak q", "peak RSS"
+        "shape",
+        "flavour",
+        "queue",
+        "delay",
+        "time",
+        "speedup",
+        "ideal",
+        "eff",
+        "peak q",
+        "peak RSS"
     )
 }
 

@@ -23,6 +23,7 @@ pub mod compare;
 pub mod ideal;
 mod processes;
 pub mod queue;
+pub mod record;
 pub mod session;
 mod tasks;
 mod threads;
@@ -358,7 +359,9 @@ impl Crawler {
             setup_s: self.setup_s,
             errors,
             spans: recorded.spans,
-            peak_depth: depth.as_ref().map(|d| d.iter().map(|s| s.depth).max().unwrap_or(0)),
+            peak_depth: depth
+                .as_ref()
+                .map(|d| d.iter().map(|s| s.depth).max().unwrap_or(0)),
             depth: depth.unwrap_or_default(),
             peak_rss_bytes,
             census,
@@ -386,7 +389,10 @@ impl Crawler {
             .filter(|p| !times.contains_key(p))
             .count();
         if missing > 0 {
-            errors.push(format!("{missing} of {} pages never parsed", self.setup.pages));
+            errors.push(format!(
+                "{missing} of {} pages never parsed",
+                self.setup.pages
+            ));
             return None;
         }
         if errors.is_empty() && total != self.expected {

@@ -259,7 +259,10 @@ mod tests {
             let consumers: Vec<_> = (0..2)
                 .map(|_| s.spawn(|| std::iter::from_fn(|| queue.pop()).count()))
                 .collect();
-            consumers.into_iter().map(|c| c.join().unwrap()).sum::<usize>()
+            consumers
+                .into_iter()
+                .map(|c| c.join().unwrap())
+                .sum::<usize>()
         });
         assert_eq!(popped, 150);
         let samples = queue.samples();

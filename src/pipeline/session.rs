@@ -11,7 +11,9 @@ use super::queue::Cap;
 use super::{MAX_PAGES, PAGES};
 use crate::error::{check_range, Error, Result};
 use crate::mock::{MockSpec, Server};
-use crate::session::{check_fail_rate, DEFAULT_TIMEOUT_MS, MAX_DELAY_MS, MAX_REPEAT, MAX_TIMEOUT_MS};
+use crate::session::{
+    check_fail_rate, DEFAULT_TIMEOUT_MS, MAX_DELAY_MS, MAX_REPEAT, MAX_TIMEOUT_MS,
+};
 
 /// The flags of `concur run` as the crawl gets them.
 #[derive(Clone, Debug, Default)]
@@ -53,9 +55,19 @@ pub fn run(
              --size, --repeat, --delay-ms, --timeout-ms, --fail-rate, --queue, --json)"
         )));
     }
-    let pages = check_range("--size", args.size.unwrap_or(PAGES as u64), 1, MAX_PAGES as u64)?;
+    let pages = check_range(
+        "--size",
+        args.size.unwrap_or(PAGES as u64),
+        1,
+        MAX_PAGES as u64,
+    )?;
     let repeat = check_range("--repeat", args.repeat, 1, MAX_REPEAT)?;
-    let delay_ms = check_range("--delay-ms", args.delay_ms.unwrap_or(DELAY_MS), 0, MAX_DELAY_MS)?;
+    let delay_ms = check_range(
+        "--delay-ms",
+        args.delay_ms.unwrap_or(DELAY_MS),
+        0,
+        MAX_DELAY_MS,
+    )?;
     let timeout_ms = check_range(
         "--timeout-ms",
         args.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),

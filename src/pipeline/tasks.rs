@@ -117,14 +117,12 @@ impl Stages for Tasks {
             match shape {
                 Shape::InTurn => super::threads::in_turn(&j.setup, &j.rec),
                 Shape::Fused => {
-                    spawn_all(j, f + p, |job, lane| async move { job.fused(lane).await })
-                        .await?;
+                    spawn_all(j, f + p, |job, lane| async move { job.fused(lane).await }).await?;
                     return Ok(None);
                 }
                 Shape::TwoPhase => {
                     spawn_all(j, f, |job, lane| async move { job.fetcher(lane).await }).await?;
-                    spawn_all(j, p, |job, lane| async move { job.parser(f + lane).await })
-                        .await?;
+                    spawn_all(j, p, |job, lane| async move { job.parser(f + lane).await }).await?;
                 }
                 Shape::Pipelined => {
                     spawn_all(j, f + p, |job, lane| async move {

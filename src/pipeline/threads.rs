@@ -19,8 +19,7 @@ pub(super) type Fetched = (usize, String);
 
 /// GET page `i` on this thread.
 pub(super) fn fetch(setup: &Setup, i: usize) -> std::result::Result<String, String> {
-    http::get_blocking(&setup.url(i), setup.timeout_ms)
-        .map(|reply| super::text(reply.body))
+    http::get_blocking(&setup.url(i), setup.timeout_ms).map(|reply| super::text(reply.body))
 }
 
 /// Parse a body on this thread and report it.

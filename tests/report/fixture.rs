@@ -58,6 +58,7 @@ pub fn empty_results(models: Vec<ModelInfo>) -> Results {
         models,
         workloads: Vec::new(),
         cells: Vec::new(),
+        flows: Vec::new(),
     }
 }
 
