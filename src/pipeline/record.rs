@@ -61,6 +61,16 @@ pub struct FlowCell {
 }
 
 impl FlowCell {
+    /// The identity of the crawl's cell at `point`.
+    pub fn id_of(point: FlowPoint) -> CellId {
+        CellId {
+            workload: super::NAME.to_string(),
+            comparison: crate::identity::Comparison::Models,
+            model: point.flavour.name().to_string(),
+            varied: Varied::Flow(point),
+        }
+    }
+
     /// The cell of a checked `run` at `point`, `delay_ms` the server's delay.
     pub fn of(
         run: &PipelineRun,
@@ -69,20 +79,14 @@ impl FlowCell {
         page_bytes: usize,
         delay_ms: u64,
     ) -> FlowCell {
-        let setup_lanes = (super::FETCHERS, super::PARSERS);
         FlowCell {
-            id: CellId {
-                workload: super::NAME.to_string(),
-                comparison: crate::identity::Comparison::Models,
-                model: point.flavour.name().to_string(),
-                varied: Varied::Flow(point),
-            },
+            id: FlowCell::id_of(point),
             point,
             pages,
             page_bytes,
             delay_ms,
-            fetchers: setup_lanes.0,
-            parsers: setup_lanes.1,
+            fetchers: super::FETCHERS,
+            parsers: super::PARSERS,
             cores: crate::run::cores(),
             ok: run.ok,
             answer: run.answer,
@@ -123,12 +127,31 @@ pub fn flows_dir(records_dir: &Path) -> PathBuf {
     records_dir.join("flows")
 }
 
-/// Save one bench's flow cells (replacing what it wrote before).
-pub fn write(records_dir: &Path, bench: &str, cells: &[FlowCell]) -> Result<PathBuf> {
+/// Save one bench's flow cells, replacing what it wrote before; with `keep_others` (a
+/// filtered run) its earlier cells not measured now are kept.
+pub fn write(
+    records_dir: &Path,
+    bench: &str,
+    cells: &[FlowCell],
+    keep_others: bool,
+) -> Result<PathBuf> {
     let dir = flows_dir(records_dir);
     fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let path = dir.join(format!("{bench}.json"));
-    crate::files::write_atomic(&path, serde_json::to_string(cells)?.as_bytes())?;
+    let mut kept: Vec<FlowCell> = Vec::new();
+    if keep_others {
+        let earlier = fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| serde_json::from_str::<Vec<FlowCell>>(&text).ok());
+        kept.extend(
+            earlier
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|old| !cells.iter().any(|c| c.id == old.id)),
+        );
+    }
+    kept.extend_from_slice(cells);
+    crate::files::write_atomic(&path, serde_json::to_string(&kept)?.as_bytes())?;
     Ok(path)
 }
 
