@@ -110,6 +110,15 @@ impl Flavour {
         }
     }
 
+    /// The colour the report draws it in (`#rrggbb`).
+    pub fn color(self) -> &'static str {
+        match self {
+            Flavour::Threads => "#e69f00",
+            Flavour::Async => "#0072b2",
+            Flavour::Processes => "#cc79a7",
+        }
+    }
+
     /// What each stage is, and the Python it retells.
     pub fn about(self) -> &'static str {
         match self {

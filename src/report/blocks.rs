@@ -50,7 +50,7 @@ pub struct Figure {
 }
 
 /// Keep `svg` for writing as `chart-<name>.svg` and describe it for the page.
-fn figure(charts: &mut Vec<Chart>, name: &str, svg: Svg, alt: String) -> Figure {
+pub(super) fn figure(charts: &mut Vec<Chart>, name: &str, svg: Svg, alt: String) -> Figure {
     let file = format!("chart-{name}.svg");
     let f = Figure {
         src: file.clone(),

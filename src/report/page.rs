@@ -103,6 +103,7 @@ pub fn render(results: &Results, criterion_href: &str) -> Result<Rendered> {
     for s in &sections {
         views.push(section_view(s, cores, &mut charts)?);
     }
+    views.extend(super::flows::section(&results.flows, &mut charts)?);
     let summary = sections.iter().map(summary_row).collect();
     let cells = &results.cells;
     let m = &results.machine;
