@@ -2,7 +2,7 @@
 //! in-turn baseline, then each shape (two-phase, fused, pipelined) under each flavour
 //! (threads, async, processes) against a mock whose delay makes a fetch cost about a parse,
 //! then the queue lesson: pipelined threads with the fetchers outrunning the parsers (no
-//! delay), a bounded queue against an unbounded one.
+//! delay, pages of 1 MiB), a bounded queue against an unbounded one.
 //!
 //! Each flavour starts once per cell (setup, untimed); a cell runs once to warm up and once
 //! to be checked and recorded, then criterion times the runs themselves (`iter_custom` over
@@ -27,7 +27,10 @@ use concur::pipeline::{Crawler, Flavour, Setup, Shape, FETCHERS, PARSERS};
 use super::filter::Filter;
 
 /// Pages per run: fewer than the tutorial's 50, so every cell fits the bench's time.
-const PAGES: usize = 24;
+const PAGES: usize = 16;
+/// Pages of the queue lesson are larger, so the pages an unbounded queue piles up show in
+/// the peak memory beside what the allocator keeps anyway.
+const LESSON_PAGE_BYTES: usize = 1 << 20;
 /// The pipelined shape's queue.
 const QUEUE: Cap = compare::QUEUE;
 
@@ -79,16 +82,20 @@ pub fn crawl(c: &mut Criterion, filter: &Filter, exe: &std::path::Path) -> Vec<F
     group
         .sampling_mode(SamplingMode::Flat)
         .sample_size(10)
-        .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_millis(1500))
+        .warm_up_time(Duration::from_millis(200))
+        .measurement_time(Duration::from_secs(1))
         .nresamples(10_000);
     for (point, delay) in points {
         let Some((_, server)) = servers.iter().find(|(d, _)| *d == delay) else {
             continue;
         };
+        let page_bytes = match point.fast_fetchers {
+            true => LESSON_PAGE_BYTES,
+            false => PAGE_BYTES,
+        };
         let setup = Setup {
             pages: PAGES,
-            page_bytes: PAGE_BYTES,
+            page_bytes,
             base_url: server.uri().to_string(),
             timeout_ms: 30_000,
             fetchers: FETCHERS,
@@ -110,7 +117,7 @@ pub fn crawl(c: &mut Criterion, filter: &Filter, exe: &std::path::Path) -> Vec<F
             1 + 2 * usize::from(point.shape == Shape::InTurn),
         );
         let checked = &runs[mid];
-        let mut cell = FlowCell::of(checked, point, PAGES, PAGE_BYTES, delay);
+        let mut cell = FlowCell::of(checked, point, PAGES, page_bytes, delay);
         cell.ok = runs.iter().all(|r| r.ok);
         if point.shape == Shape::InTurn {
             cell.costs = Costs::of_run(checked, PAGES);

@@ -138,7 +138,11 @@ pub fn depth(lines: &[DepthLine], cap: Option<usize>) -> Result<Svg> {
             .margin(12)
             .x_label_area_size(48)
             .y_label_area_size(56)
-            .build_cartesian_2d(0f64..(t_max * factor).max(1e-9) * 1.02, 0f64..d_max * 1.08)
+            .build_cartesian_2d(
+                0f64..(t_max * factor).max(1e-9) * 1.02,
+                // Headroom above the highest step for the legend's lines.
+                0f64..d_max * (1.15 + 0.1 * lines.len() as f64),
+            )
             .map_err(err)?;
         chart
             .configure_mesh()
