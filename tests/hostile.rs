@@ -96,6 +96,7 @@ const ROWS: &[Row] = &[
     row(&["run", "crawl", "--workers", "3"], "it does not take --workers"),
     row(&["run", "crawl", "--size", "0"], "--size must be between 1 and 10000"),
     row(&["run", "crawl", "--delay-ms", "1e9"], "--delay-ms must be between 0 and 60000"),
+    row(&["run", "crawl", "--size", "10000", "--repeat", "100"], "add --long to run it anyway"),
     with(Setup::Threads(4), &["run", "crawl", "--size", "4", "--repeat", "1"], "the OS refused"),
     row(&["verify", "--workers", "0"], "--workers must be between 1 and 1024"),
     row(&["serve", "--delay-ms", "1e9"], "--delay-ms must be between 0 and 60000"),

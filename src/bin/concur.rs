@@ -29,6 +29,10 @@ use concur::model::Collect;
 use concur::session::{self, RunOptions, Session};
 use concur::{model, terminal, verify};
 
+// `concur run crawl`, which runs stages joined by a queue, not the task matrix.
+#[path = "concur/crawl.rs"]
+mod crawl;
+
 /// What a shell reports for a command killed by SIGPIPE (128 + 13).
 const BROKEN_PIPE: u8 = 141;
 
@@ -76,7 +80,7 @@ enum Command {
 }
 
 #[derive(clap::Args)]
-struct RunArgs {
+pub(crate) struct RunArgs {
     /// The workload to run (see `concur list`).
     workload: String,
     /// Comma-separated models, or `all`. `sequential` always runs as the baseline.
@@ -247,7 +251,7 @@ fn serve(delay_ms: u64, fail_rate: f64) -> Result<ExitCode> {
 
 fn run(args: RunArgs) -> Result<ExitCode> {
     if args.workload == concur::pipeline::NAME {
-        return crawl(args);
+        return crawl::run(args);
     }
     if args.queue.is_some() {
         anyhow::bail!("--queue is the crawl's (`concur run crawl`): other workloads have no queue");
@@ -283,47 +287,6 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     })?;
     progress.done();
     match outcome.error_line(session.workload.name()) {
-        Some(line) => {
-            say_error(&line);
-            Ok(ExitCode::FAILURE)
-        }
-        None => Ok(ExitCode::SUCCESS),
-    }
-}
-
-/// `concur run crawl`: stages joined by a queue, not independent tasks (see `pipeline`).
-fn crawl(args: RunArgs) -> Result<ExitCode> {
-    let given = [
-        (args.models != "all", "--models"),
-        (args.workers.is_some(), "--workers"),
-        (args.concurrency.is_some(), "--concurrency"),
-        (args.batch.is_some(), "--batch"),
-        (args.server.is_some(), "--server"),
-        (args.collect != Collect::Ordered, "--collect"),
-    ];
-    let crawl = concur::pipeline::session::CrawlArgs {
-        size: args.size,
-        repeat: args.repeat,
-        delay_ms: args.delay_ms,
-        timeout_ms: args.timeout_ms,
-        fail_rate: args.fail_rate,
-        queue: args.queue,
-        refused: given.iter().filter(|g| g.0).map(|g| g.1).collect(),
-    };
-    let mut out = io::stdout().lock();
-    // A closed stdout ends the run; the io error is kept so it reads as a broken pipe.
-    let mut closed = None;
-    let failed = concur::pipeline::session::run(&crawl, args.json, |text| {
-        emit(&mut out, &text).map_err(|e| {
-            let stopped = concur::Error::InvalidInput(format!("cannot print: {e}"));
-            closed = Some(e);
-            stopped
-        })
-    });
-    if let Some(e) = closed {
-        return Err(e.into());
-    }
-    match failed? {
         Some(line) => {
             say_error(&line);
             Ok(ExitCode::FAILURE)
@@ -372,7 +335,7 @@ fn verify(workers: Option<u64>) -> Result<ExitCode> {
 
 /// Write `text` and flush it now (a pipe's reader sees each row as it finishes), unless the
 /// command is being interrupted.
-fn emit(out: &mut impl Write, text: &str) -> io::Result<()> {
+pub(crate) fn emit(out: &mut impl Write, text: &str) -> io::Result<()> {
     interrupt::output(|| {
         out.write_all(text.as_bytes())?;
         out.flush()
@@ -394,7 +357,7 @@ fn say(line: &str) {
     let _ = writeln!(io::stderr(), "{line}");
 }
 
-fn say_error(line: &str) {
+pub(crate) fn say_error(line: &str) {
     say(&format!("Error: {line}"));
 }
 

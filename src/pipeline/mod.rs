@@ -24,13 +24,14 @@ pub mod ideal;
 mod processes;
 pub mod queue;
 pub mod record;
+mod recorder;
 pub mod session;
 mod tasks;
 mod threads;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,7 @@ use crate::crawl_page::{self, Counts};
 use crate::error::{Error, Result};
 use crate::mem;
 use queue::{Cap, Depth};
+pub(crate) use recorder::Recorder;
 
 /// The name `concur run` and the report know the crawl by.
 pub const NAME: &str = "crawl";
@@ -183,73 +185,6 @@ pub struct ItemSpan {
     pub lane: usize,
     pub start_s: f64,
     pub end_s: f64,
-}
-
-/// Where the stages report, from any thread: spans, each page's counts, errors.
-pub(crate) struct Recorder {
-    clock: Instant,
-    state: Mutex<Recorded>,
-}
-
-#[derive(Default)]
-struct Recorded {
-    spans: Vec<ItemSpan>,
-    parsed: Vec<(usize, Counts)>,
-    errors: Vec<String>,
-}
-
-impl Recorder {
-    fn new(clock: Instant) -> Recorder {
-        Recorder {
-            clock,
-            state: Mutex::new(Recorded::default()),
-        }
-    }
-
-    pub(crate) fn clock(&self) -> Instant {
-        self.clock
-    }
-
-    /// Seconds since the run began.
-    pub(crate) fn now(&self) -> f64 {
-        self.clock.elapsed().as_secs_f64()
-    }
-
-    /// Everything recorded so far, taken out.
-    fn take(&self) -> Recorded {
-        self.with(std::mem::take)
-    }
-
-    fn with<R>(&self, f: impl FnOnce(&mut Recorded) -> R) -> R {
-        f(&mut self.state.lock().unwrap_or_else(|e| e.into_inner()))
-    }
-
-    /// `page` went through `stage` on `lane` from `start_s` until now.
-    pub(crate) fn span(&self, page: usize, stage: Stage, lane: usize, start_s: f64) {
-        self.span_at(page, stage, lane, start_s, self.now());
-    }
-
-    /// `page` went through `stage` on `lane` from `start_s` to `end_s`.
-    pub(crate) fn span_at(&self, page: usize, stage: Stage, lane: usize, start_s: f64, end_s: f64) {
-        self.with(|r| {
-            r.spans.push(ItemSpan {
-                page,
-                stage,
-                lane,
-                start_s,
-                end_s,
-            })
-        });
-    }
-
-    /// `page` was parsed into `counts` (what the aggregator adds up).
-    pub(crate) fn parsed(&self, page: usize, counts: Counts) {
-        self.with(|r| r.parsed.push((page, counts)));
-    }
-
-    pub(crate) fn error(&self, page: usize, what: impl std::fmt::Display) {
-        self.with(|r| r.errors.push(format!("page {page}: {what}")));
-    }
 }
 
 /// A stage's failure that is not one page's: the flavour itself broke.

@@ -24,9 +24,14 @@ pub struct CrawlArgs {
     pub timeout_ms: Option<u64>,
     pub fail_rate: Option<f64>,
     pub queue: Option<Cap>,
+    /// Run even when the estimate says it takes over 10 minutes.
+    pub long: bool,
     /// Flags given that the crawl does not take (`--workers`, `--batch`, …), by name.
     pub refused: Vec<&'static str>,
 }
+
+/// Longer than this needs `--long`.
+const LONG_S: f64 = 600.0;
 
 /// `--queue`: a count of 1 or more, or `unbounded`.
 pub fn parse_queue(text: &str) -> std::result::Result<Cap, String> {
@@ -75,6 +80,16 @@ pub fn run(
         MAX_TIMEOUT_MS,
     )?;
     let fail_rate = check_fail_rate(args.fail_rate.unwrap_or(0.0))?;
+    // Every run at most as long as the baseline's: each page's delay and a parse (about
+    // 10 ms here at most), for the baseline and the 11 other rows.
+    let estimate_s = 12.0 * (repeat * pages) as f64 * (delay_ms as f64 / 1e3 + 0.01);
+    if estimate_s > LONG_S && !args.long {
+        return Err(Error::InvalidInput(format!(
+            "crawl would take up to {} ({pages} pages, {repeat} repeats, 12 rows): add --long \
+             to run it anyway",
+            crate::format::duration(estimate_s)
+        )));
+    }
     let exe: PathBuf = std::env::current_exe()
         .map_err(|e| Error::InvalidInput(format!("cannot find this program: {e}")))?;
     let spec = |delay_ms| MockSpec {
