@@ -3,7 +3,9 @@
 //! batches and its replies collected in order against as completed, `crowd` at 100, 1000 and
 //! 10000 requests in flight, a sweep of W on `sites` (IO wants more threads than cores), the
 //! tutorials' own settings (the api's pool of 5 in batches of 10, fanout's default-sized pool),
-//! and `mixed`: requests with CPU tasks among them, whose latency the report shows.
+//! and `mixed`: requests with CPU tasks among them, whose latency the report shows. Then the
+//! crawl (`common/flow.rs`): fetchers and parsers as stages joined by a queue, not a table's
+//! tasks.
 //!
 //! Each group gets a fresh mock server (a child `concur serve`, started untimed), so nothing a
 //! server kept from one group carries into the next. Delays are short so the whole bench takes
@@ -77,5 +79,5 @@ const GROUPS: &[Group] = &[
 ];
 
 fn main() {
-    common::run("io", GROUPS);
+    common::run_with_crawl("io", GROUPS);
 }

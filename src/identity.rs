@@ -12,6 +12,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Collect;
+use crate::pipeline::queue::Cap;
+use crate::pipeline::{Flavour, Shape};
 
 /// What a set of cells of one workload compares; each is one block of the workload's section.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -64,6 +66,19 @@ pub enum Varied {
     WorkersBatch { workers: usize, batch: usize },
     /// The order results reach the consumer (`--collect`).
     Collect(Collect),
+    /// How a pipeline's stages are joined and what they are made of (the crawl's cells, all
+    /// in its one comparison, [`Comparison::Models`]: every shape under every flavour).
+    Flow(FlowPoint),
+}
+
+/// One pipeline cell's setting: its shape, its flavour, its queue, and whether the fetchers
+/// outrun the parsers (the queue lesson, no server delay).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FlowPoint {
+    pub shape: Shape,
+    pub flavour: Flavour,
+    pub queue: Option<Cap>,
+    pub fast_fetchers: bool,
 }
 
 impl Varied {
@@ -77,6 +92,7 @@ impl Varied {
             Varied::Window(_) => "window",
             Varied::Batch(_) => "batch",
             Varied::Delay(_) => "delay (ms)",
+            Varied::Flow(_) => "shape",
         }
     }
 
@@ -87,6 +103,7 @@ impl Varied {
             Varied::Workers(n) | Varied::Window(n) | Varied::Batch(n) => n as f64,
             Varied::Size(n) | Varied::Delay(n) => n as f64,
             Varied::WorkersBatch { workers, .. } => workers as f64,
+            Varied::Flow(p) => p.shape as usize as f64,
         }
     }
 
@@ -100,6 +117,18 @@ impl Varied {
             Varied::Window(n) => format!("window-{n}"),
             Varied::Batch(n) => format!("batch-{n}"),
             Varied::WorkersBatch { workers, batch } => format!("w{workers}-batch-{batch}"),
+            Varied::Flow(p) => {
+                let mut value = crate::format::slug(p.shape.name());
+                match p.queue {
+                    Some(Cap::Bounded(n)) => value.push_str(&format!("-queue-{n}")),
+                    Some(Cap::Unbounded) => value.push_str("-unbounded"),
+                    None => {}
+                }
+                if p.fast_fetchers {
+                    value.push_str("-fast-fetchers");
+                }
+                value
+            }
         }
     }
 }
@@ -117,6 +146,16 @@ impl fmt::Display for Varied {
             Varied::Delay(n) => write!(f, "delay {n} ms"),
             Varied::WorkersBatch { workers, batch } => {
                 write!(f, "W={workers}, batches of {batch}")
+            }
+            Varied::Flow(p) => {
+                write!(f, "{}", p.shape.name())?;
+                if let Some(q) = p.queue {
+                    write!(f, ", {q}")?;
+                }
+                match p.fast_fetchers {
+                    true => write!(f, ", fast fetchers"),
+                    false => Ok(()),
+                }
             }
         }
     }
@@ -215,6 +254,28 @@ mod tests {
         assert_eq!(
             (collect.bench_value().as_str(), collect.to_string().as_str()),
             ("as-completed", "as completed")
+        );
+        let flow = CellId {
+            workload: "crawl".into(),
+            comparison: Comparison::Models,
+            model: "threads".into(),
+            varied: Varied::Flow(FlowPoint {
+                shape: Shape::Pipelined,
+                flavour: Flavour::Threads,
+                queue: Some(Cap::Bounded(2)),
+                fast_fetchers: true,
+            }),
+        };
+        let json = serde_json::to_string(&flow).unwrap();
+        assert_eq!(serde_json::from_str::<CellId>(&json).unwrap(), flow);
+        let key = flow.bench_key();
+        assert_eq!(
+            (key.group.as_str(), key.value.as_str()),
+            ("crawl", "pipelined-queue-2-fast-fetchers")
+        );
+        assert_eq!(
+            flow.varied.to_string(),
+            "pipelined, queue of 2, fast fetchers"
         );
     }
 }

@@ -9,6 +9,11 @@
 //!   with `black_box`; it depends on nothing else in the crate.
 //! - [`api_protocol`]: the api workload's question and answer, shared by the mock's responder
 //!   and the workload that checks the replies.
+//! - [`crawl_page`]: the crawl's pages (links and words), shared by the mock's responder and
+//!   the pipelines, with the parse a crawler runs on them.
+//! - [`pipeline`]: work that flows through stages joined by bounded queues (the crawl:
+//!   fetchers → queue → parsers), run two-phase, fused or pipelined under threads, async
+//!   tasks or processes, with queue depth over time and peak memory.
 //! - [`task`]: a task as plain data, and the dispatch from a task to its kernel or HTTP call.
 //!   Tasks are serialisable so the process model can send them down a pipe.
 //! - [`http`]: the two HTTP clients (a genuinely blocking one, and reqwest for async).
@@ -52,6 +57,7 @@
 pub mod api_protocol;
 pub mod census;
 pub mod compare;
+pub mod crawl_page;
 pub mod error;
 pub mod estimate;
 pub mod files;
@@ -70,6 +76,7 @@ pub mod mock;
 pub mod model;
 pub mod os_threads;
 pub mod panics;
+pub mod pipeline;
 pub mod remote;
 pub mod report;
 pub mod results;

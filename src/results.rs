@@ -19,6 +19,7 @@ use crate::ideal::{Ideal, MixedShape, Stat};
 use crate::identity::CellId;
 use crate::latency::IoLatency;
 use crate::model::{Collect, Delivery, Lane, ModelInfo, Span};
+use crate::pipeline::record::FlowCell;
 use crate::run::RunRecord;
 use crate::usage::RunUsage;
 use crate::workload::Kind;
@@ -105,6 +106,10 @@ pub struct Results {
     /// What one thread, task or process costs (the unit bench), if it ran; absent before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub units: Option<crate::unit::record::UnitCosts>,
+    /// Stages joined by queues (the crawl's cells, see [`crate::pipeline::record`]); absent
+    /// in files measured before them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<FlowCell>,
 }
 
 /// A workload's description as plain data, kept next to the cells so the page says what was
@@ -271,6 +276,12 @@ impl Results {
             if delivery.chain(delivered).any(bad) {
                 anyhow::bail!("cell {} has an impossible delivery time", c.id);
             }
+        }
+        if let Some(f) = self.flows.iter().find(|f| !f.is_sane(MAX_SECONDS)) {
+            anyhow::bail!(
+                "cell {} has a negative, non-finite or impossible number",
+                f.id
+            );
         }
         Ok(())
     }

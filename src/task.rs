@@ -11,9 +11,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::gate;
-use crate::http;
-use crate::kernel;
 use crate::shared::{self, Counted, Sharing, StateId, Withdrawal};
+use crate::{crawl_page, http, kernel};
 
 /// One unit of a workload. Models run tasks without knowing which workload made them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +63,12 @@ pub enum Task {
     /// Wait until `of` units arrived at gate `gate` (see [`crate::gate`]): the unit of the
     /// `sleepers` probe. The output is the unit's arrival index.
     Gather { gate: u64, of: u64 },
+    /// GET the crawl page at `url` and parse it (fetch and parse fused in one task); the
+    /// output is the page's [`Counts`](crate::crawl_page::Counts) as JSON text.
+    Crawl { url: String, timeout_ms: u64 },
+    /// Parse a fetched crawl page; the output is its counts as JSON text. The body travels
+    /// with the task, so a worker process is sent the whole page, as a pickled one would be.
+    Parse { body: String },
 }
 
 /// The largest prime below 10¹²: a primality sample of about 500 000 trial divisions.
@@ -119,6 +124,8 @@ impl Task {
                 Ok(withdrawal(state, accepted, balance))
             }
             Task::Gather { gate, of } => gate::wait_blocking(*gate, *of).map(count),
+            Task::Crawl { url, timeout_ms } => http::get_blocking(url, *timeout_ms)
+                .map(|r| parsed(&String::from_utf8_lossy(&r.body))),
             cpu => cpu.compute(),
         }
     }
@@ -162,6 +169,12 @@ impl Task {
                 Ok(withdrawal(state, accepted, balance))
             }
             Task::Gather { gate, of } => gate::wait_async(*gate, *of).await.map(count),
+            // The parse has no await point: it holds the executor thread, as in asyncio.
+            Task::Crawl { url, timeout_ms } => {
+                http::get_async(client.ok_or_else(need_client)?, url, *timeout_ms)
+                    .await
+                    .map(|r| parsed(&String::from_utf8_lossy(&r.body)))
+            }
             cpu => cpu.compute(),
         }
     }
@@ -185,7 +198,10 @@ impl Task {
 
     /// True for tasks that wait on the network.
     pub fn is_io(&self) -> bool {
-        matches!(self, Task::Get { .. } | Task::Post { .. })
+        matches!(
+            self,
+            Task::Get { .. } | Task::Post { .. } | Task::Crawl { .. }
+        )
     }
 
     /// How much computing the task is, in its kernel's loop steps: what its time grows with
@@ -197,12 +213,14 @@ impl Task {
             Task::SumSquares { start, end } => end.saturating_sub(start) as f64,
             Task::SumTo { n } => n as f64 + 1.0,
             Task::Count { n, .. } => n as f64,
+            Task::Parse { ref body } => body.len() as f64,
             Task::Get { .. }
             | Task::Post { .. }
             | Task::Sleep { .. }
             | Task::Withdraw { .. }
             | Task::Empty { .. }
-            | Task::Gather { .. } => 0.0,
+            | Task::Gather { .. }
+            | Task::Crawl { .. } => 0.0,
         }
     }
 
@@ -232,6 +250,9 @@ impl Task {
 
     /// The CPU kernels.
     fn compute(&self) -> TaskOutcome {
+        if let Task::Parse { body } = self {
+            return Ok(parsed(body));
+        }
         Ok(match *self {
             Task::IsPrime { n } => Output::Bool(kernel::is_prime(n)),
             Task::SumSquares { start, end } => Output::Int(kernel::sum_squares(start, end)),
@@ -253,7 +274,9 @@ impl Task {
             | Task::Post { .. }
             | Task::Sleep { .. }
             | Task::Withdraw { .. }
-            | Task::Gather { .. } => {
+            | Task::Gather { .. }
+            | Task::Crawl { .. }
+            | Task::Parse { .. } => {
                 return Err("not a CPU task".to_string())
             }
         })
@@ -271,6 +294,11 @@ fn withdrawal(state: StateId, accepted: bool, balance: i64) -> Output {
 
 fn count(n: u64) -> Output {
     Output::Int(n as u128)
+}
+
+/// A crawl page parsed, its counts as JSON text (read back by [`Output::as_counts`]).
+fn parsed(body: &str) -> Output {
+    Output::Text(serde_json::to_string(&crawl_page::parse(body)).unwrap_or_default())
 }
 
 fn text(body: Vec<u8>) -> Output {
@@ -292,6 +320,11 @@ impl Output {
             Output::Bool(b) => Some(*b),
             _ => None,
         }
+    }
+
+    /// The counts of a parsed crawl page ([`Task::Crawl`], [`Task::Parse`]).
+    pub fn as_counts(&self) -> Option<crawl_page::Counts> {
+        serde_json::from_str(self.as_text()?).ok()
     }
 
     /// The value as text, for workloads whose tasks return a reply body.

@@ -8,12 +8,15 @@
 //! `report/page.rs`, the tests of writing files in `report/writes.rs`, those of the mixed
 //! section, the tutorials' settings and the IO sweep in `report/mixed.rs`, and those of
 //! "Results as they arrive" in `report/collect.rs`, the CPU time and context switches in
-//! `report/usage.rs`, and the "Sharing state" section in `report/state.rs`.
+//! `report/usage.rs`, the "Sharing state" section in `report/state.rs`, and the crawl's "How
+//! work flows" in `report/flows.rs`.
 
 #[path = "report/collect.rs"]
 mod collect;
 #[path = "report/fixture.rs"]
 mod fixture;
+#[path = "report/flows.rs"]
+mod flows;
 #[path = "report/mixed.rs"]
 mod mixed;
 #[path = "report/page.rs"]

@@ -20,6 +20,7 @@ use criterion::{BenchmarkGroup, Criterion, SamplingMode};
 mod cell;
 mod cells;
 mod filter;
+mod flow;
 mod table;
 
 use cell::measure;
@@ -49,6 +50,15 @@ pub fn measuring() -> bool {
 
 /// Run every group of `table` and save the records as `bench` (then render the report).
 pub fn run(bench: &str, table: &[Group]) {
+    run_all(bench, table, false);
+}
+
+/// [`run`], then the crawl's pipelines (`flow.rs`), before the report is rendered.
+pub fn run_with_crawl(bench: &str, table: &[Group]) {
+    run_all(bench, table, true);
+}
+
+fn run_all(bench: &str, table: &[Group], crawl: bool) {
     let mut c = Criterion::default().configure_from_args();
     concur::limits::raise_open_files();
     let filter = Filter::from_args();
@@ -61,6 +71,20 @@ pub fn run(bench: &str, table: &[Group]) {
     for group in table {
         if let Err(e) = run_group(&mut c, group, rates, &filter, &mut records) {
             eprintln!("concur: group {} not run: {e:#}", group.workload);
+        }
+    }
+    if crawl {
+        let flows = flow::crawl(&mut c, &filter, exe());
+        if measuring() && !flows.is_empty() {
+            let dir = results::records_dir();
+            match concur::pipeline::record::write(&dir, bench, &flows, filter.is_active()) {
+                Ok(path) => eprintln!(
+                    "concur: {} crawl cells written to {}",
+                    flows.len(),
+                    path.display()
+                ),
+                Err(e) => eprintln!("concur: could not save the crawl cells: {e:#}"),
+            }
         }
     }
     c.final_summary();

@@ -32,6 +32,10 @@ use concur::{model, terminal, unit, verify};
 #[path = "concur/units.rs"]
 mod units;
 
+// `concur run crawl`, which runs stages joined by a queue, not the task matrix.
+#[path = "concur/crawl.rs"]
+mod crawl;
+
 /// What a shell reports for a command killed by SIGPIPE (128 + 13).
 const BROKEN_PIPE: u8 = 141;
 
@@ -89,7 +93,7 @@ enum Command {
 }
 
 #[derive(clap::Args)]
-struct RunArgs {
+pub(crate) struct RunArgs {
     /// The workload to run (see `concur list`).
     workload: String,
     /// Comma-separated models, or `all`. `sequential` always runs as the baseline.
@@ -132,6 +136,10 @@ struct RunArgs {
     /// finishes (`as-completed`, like as_completed).
     #[arg(long, default_value = "ordered", value_parser = parse_collect)]
     collect: Collect,
+    /// crawl: the pipelined shape's queue between fetchers and parsers (1 or more, or
+    /// `unbounded`) [default: 2].
+    #[arg(long, value_parser = concur::pipeline::session::parse_queue, allow_negative_numbers = true)]
+    queue: Option<concur::pipeline::queue::Cap>,
 }
 
 fn main() -> ExitCode {
@@ -264,6 +272,12 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     if let Some(probe) = unit::Probe::by_name(&args.workload) {
         return units::run(probe, args);
     }
+    if args.workload == concur::pipeline::NAME {
+        return crawl::run(args);
+    }
+    if args.queue.is_some() {
+        anyhow::bail!("--queue is the crawl's (`concur run crawl`): other workloads have no queue");
+    }
     let session = Session::new(&RunOptions {
         workload: args.workload,
         models: args.models,
@@ -343,7 +357,7 @@ fn verify(workers: Option<u64>) -> Result<ExitCode> {
 
 /// Write `text` and flush it now (a pipe's reader sees each row as it finishes), unless the
 /// command is being interrupted.
-fn emit(out: &mut impl Write, text: &str) -> io::Result<()> {
+pub(crate) fn emit(out: &mut impl Write, text: &str) -> io::Result<()> {
     interrupt::output(|| {
         out.write_all(text.as_bytes())?;
         out.flush()
@@ -365,7 +379,7 @@ fn say(line: &str) {
     let _ = writeln!(io::stderr(), "{line}");
 }
 
-fn say_error(line: &str) {
+pub(crate) fn say_error(line: &str) {
     say(&format!("Error: {line}"));
 }
 

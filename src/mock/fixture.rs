@@ -17,7 +17,7 @@ pub struct Endpoint {
     pub body_bytes: usize,
     /// Multiplies the run's base delay.
     pub delay: f64,
-    /// `sum`: the api responder; absent: a static body of `body_bytes`.
+    /// `sum`: the api responder; `crawl`: the crawl's pages under `path/`; absent: a static body of `body_bytes`.
     #[serde(default)]
     pub reply: Option<String>,
     #[serde(default = "yes")]
@@ -65,7 +65,7 @@ mod tests {
 
     #[test]
     fn fixture_parses() {
-        assert_eq!(endpoints().len(), 8);
+        assert_eq!(endpoints().len(), 9);
         assert_eq!(endpoint("/sites/big").unwrap().body_bytes, 10394);
         assert!(endpoint("/nowhere").is_err());
         assert_eq!(body(20), b"concur mock body. co");

@@ -16,7 +16,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use super::faults::Faults;
 use super::fixture::{body, endpoints};
 use super::MockSpec;
-use crate::api_protocol;
+use crate::{api_protocol, crawl_page};
 
 /// The largest request body read: an api question of the largest size is about 10 KB.
 pub(super) const MAX_BODY: usize = 1 << 20;
@@ -44,6 +44,9 @@ enum Reply {
     Static(Bytes),
     /// The api's answer to the question in the request body.
     Sum,
+    /// The crawl's page named by the path and query (see [`crate::crawl_page`]), served under
+    /// the endpoint's path: written for each request, nothing kept.
+    Crawl,
 }
 
 impl Routes {
@@ -60,6 +63,7 @@ impl Routes {
                     delay: spec.delay.mul_f64(endpoint.delay),
                     reply: match endpoint.reply.as_deref() {
                         Some("sum") => Reply::Sum,
+                        Some("crawl") => Reply::Crawl,
                         _ => Reply::Static(Bytes::from(body(endpoint.body_bytes))),
                     },
                     faults: (endpoint.faults && spec.fail_rate > 0.0)
@@ -87,20 +91,25 @@ impl Routes {
             Err(_) => return text(StatusCode::BAD_REQUEST, "unreadable request body"),
         };
         match self.find(&parts.method, parts.uri.path()) {
-            Some(route) => route.respond(&body).await,
+            Some(route) => route.respond(&parts.uri, &body).await,
             None => text(StatusCode::NOT_FOUND, "no such endpoint"),
         }
     }
 
     fn find(&self, method: &Method, path: &str) -> Option<&Route> {
-        self.routes
-            .iter()
-            .find(|r| r.path == path && r.method == method)
+        self.routes.iter().find(|r| {
+            r.method == method
+                && (r.path == path
+                    || matches!(r.reply, Reply::Crawl)
+                        && path
+                            .strip_prefix(r.path.as_str())
+                            .is_some_and(|rest| rest.starts_with('/')))
+        })
     }
 }
 
 impl Route {
-    async fn respond(&self, body: &[u8]) -> Response<Full<Bytes>> {
+    async fn respond(&self, uri: &hyper::Uri, body: &[u8]) -> Response<Full<Bytes>> {
         if self.faults.as_ref().is_some_and(Faults::next_fails) {
             pause(self.delay).await;
             return text(StatusCode::SERVICE_UNAVAILABLE, "injected failure");
@@ -120,6 +129,18 @@ impl Route {
                     reply
                 }
                 Err(rejection) => text(StatusCode::BAD_REQUEST, &rejection.to_string()),
+            },
+            Reply::Crawl => match crawl_page::request(uri.path(), uri.query()) {
+                Ok((page, bytes)) => {
+                    pause(self.delay).await;
+                    let mut reply =
+                        Response::new(Full::new(Bytes::from(crawl_page::page(page, bytes).0)));
+                    reply
+                        .headers_mut()
+                        .insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
+                    reply
+                }
+                Err(rejection) => text(StatusCode::BAD_REQUEST, &rejection),
             },
         }
     }
@@ -159,6 +180,8 @@ mod tests {
         }
         assert!(routes.find(&Method::GET, "/api/generate").is_none());
         assert!(routes.find(&Method::GET, "/nowhere").is_none());
+        assert!(routes.find(&Method::GET, "/crawl/7").is_some());
+        assert!(routes.find(&Method::GET, "/crawler").is_none());
     }
 
     /// The fault counters of `routes` for `paths` asked in turn, `rounds` times: how many of

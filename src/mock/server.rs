@@ -105,7 +105,12 @@ impl MockServer {
     /// the process is interrupted (Ctrl-C, or the parent that started it going away).
     pub fn serve_forever(&self, mut out: impl std::io::Write) -> std::io::Result<()> {
         for endpoint in super::endpoints() {
-            writeln!(out, "{}{}  {}", self.uri(), endpoint.path, endpoint.method)?;
+            // The crawl's pages live under their endpoint: the first one, as an example.
+            let path = match endpoint.reply.as_deref() {
+                Some("crawl") => crate::crawl_page::path(0, 1000),
+                _ => endpoint.path,
+            };
+            writeln!(out, "{}{path}  {}", self.uri(), endpoint.method)?;
         }
         out.flush()?;
         drop(out);

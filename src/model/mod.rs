@@ -53,6 +53,7 @@ use crate::task::{Task, TaskOutcome};
 
 pub use deliver::{Collect, Deliver, Delivery};
 pub(crate) use permits::{limited, Permits};
+pub use process::ProcessPool;
 pub use runs::Runs;
 
 /// What one lane of a model's timeline stands for.

@@ -53,6 +53,8 @@ pub fn collect(records_dir: &Path, criterion_dir: &Path, command: &str) -> Resul
         eprintln!("concur: {note}");
     }
     let estimates = read_estimates(criterion_dir);
+    let flows =
+        crate::pipeline::record::join(crate::pipeline::record::read(records_dir)?, &estimates);
     // The declarations the cells were measured with (not today's registry), each once.
     let mut models: Vec<ModelInfo> = Vec::new();
     let mut workloads: Vec<WorkloadInfo> = Vec::new();
@@ -73,6 +75,7 @@ pub fn collect(records_dir: &Path, criterion_dir: &Path, command: &str) -> Resul
         models,
         workloads,
         units: crate::unit::record::read(&crate::unit::record::path()),
+        flows,
     })
 }
 

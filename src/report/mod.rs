@@ -12,11 +12,13 @@
 //! The layers, each importing only those before it: [`sections`] (cells grouped into
 //! sections and blocks), then `notice` (sentences), `charts` (SVG) and `table` (rows as
 //! text), then `blocks` (a section's view), `state` (the "Sharing state" section, built
-//! like a section's view), `page` (the whole view and its template), and `write` (files).
+//! like a section's view) and `flows` (the crawl's section, from `results.flows`), `page`
+//! (the whole view and its template), and `write` (files).
 
 mod blocks;
 mod charts;
 mod collect;
+mod flows;
 mod machine;
 mod notice;
 mod page;

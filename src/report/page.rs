@@ -105,6 +105,7 @@ pub fn render(results: &Results, criterion_href: &str) -> Result<Rendered> {
         views.push(section_view(s, cores, &mut charts)?);
     }
     views.extend(super::state::state_view(results, &sections, &mut charts)?);
+    views.extend(super::flows::section(&results.flows, &mut charts)?);
     let summary = sections.iter().map(summary_row).collect();
     let units = super::units::view(results, &mut charts)?;
     let cells = &results.cells;

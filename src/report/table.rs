@@ -126,9 +126,11 @@ fn value(v: Varied) -> String {
     match v {
         Varied::Workers(n) => n.to_string(),
         Varied::Size(n) | Varied::Delay(n) => n.to_string(),
-        Varied::Window(_) | Varied::Batch(_) | Varied::WorkersBatch { .. } | Varied::Collect(_) => {
-            v.to_string()
-        }
+        Varied::Window(_)
+        | Varied::Batch(_)
+        | Varied::WorkersBatch { .. }
+        | Varied::Collect(_)
+        | Varied::Flow(_) => v.to_string(),
     }
 }
 

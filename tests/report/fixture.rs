@@ -61,6 +61,7 @@ pub fn empty_results(models: Vec<ModelInfo>) -> Results {
         workloads: Vec::new(),
         cells: Vec::new(),
         units: None,
+        flows: Vec::new(),
     }
 }
 

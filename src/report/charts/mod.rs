@@ -3,13 +3,15 @@
 //! against W and time and memory against N ([`lines`]), one run per model on its lanes
 //! ([`timeline`]), requests' latency against the server's delay ([`latency`]), and results
 //! delivered over time per model and collect mode ([`arrivals`]); time per unit of work against
-//! W for the workloads that share state ([`contention`]). Each model
+//! W for the workloads that share state ([`contention`]); the crawl's shapes and its queue's
+//! depth over a run ([`flow_bars`], [`depth`]). Each model
 //! keeps the colour it declared in `results.json`. Charts read the rows of
 //! [`sections`](super::sections) and nothing else of the report.
 
 mod arrivals;
 mod bars;
 mod contention;
+mod flow;
 mod latency;
 mod lines;
 mod timeline;
@@ -28,6 +30,7 @@ use super::sections::Row;
 pub use arrivals::arrivals;
 pub use bars::bars;
 pub use contention::{contention, PerUnit};
+pub use flow::{depth, flow_bars, DepthLine, FlowBar};
 pub use latency::latency;
 pub use lines::{scaling, sizes, Measure};
 pub use timeline::timeline;
