@@ -35,6 +35,10 @@
 //!   walk, and the text it prints. [`format`] makes numbers read the same everywhere.
 //! - [`remote`]: the server's URL checked and the server probed before a run, and asked
 //!   again when a model cannot connect.
+//! - [`python`]: the Python side: the tutorials' own programs (`python/tutorials.py`) as
+//!   models declaring their language, run in a virtual environment of their own beside their
+//!   Rust counterparts; [`tutorials`]: what the tutorials printed (`fixtures/tutorials.json`)
+//!   and whether this machine's Python side ran.
 //! - [`mem`], [`spawn`], [`limits`], [`interrupt`], [`files`], [`panics`], [`os_threads`],
 //!   [`error`]: peak memory of a run; child processes that die with their parent; the
 //!   open-file limit raised and named; Ctrl-C and SIGTERM stopping the children and keeping
@@ -66,6 +70,7 @@ pub mod mock;
 pub mod model;
 pub mod os_threads;
 pub mod panics;
+pub mod python;
 pub mod remote;
 pub mod report;
 pub mod results;
@@ -75,6 +80,7 @@ pub mod session;
 pub mod spawn;
 pub mod task;
 pub mod terminal;
+pub mod tutorials;
 pub mod verify;
 pub mod workload;
 

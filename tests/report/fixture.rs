@@ -58,6 +58,7 @@ pub fn empty_results(models: Vec<ModelInfo>) -> Results {
         models,
         workloads: Vec::new(),
         cells: Vec::new(),
+        python: None,
     }
 }
 
@@ -169,7 +170,7 @@ pub fn cell(models: &[ModelInfo], spec: &Spec) -> Cell {
         Comparison::Models | Comparison::Limits | Comparison::Tutorial | Comparison::Collect => {
             true
         }
-        Comparison::Scaling => false,
+        Comparison::Scaling | Comparison::Python => false,
         Comparison::Sizes => spec.varied == Varied::Size(100),
     };
     let per_task: u64 = if model.runs == Runs::ThreadPerTask {
