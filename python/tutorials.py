@@ -29,8 +29,8 @@ import sys
 import threading
 import time
 
-import aiohttp
-import requests
+# requests and aiohttp are imported where a model first needs them (`import requests` in
+# get_session, `import aiohttp` in Asyncio), so a CPU-only run does not pay for loading them.
 
 
 # --- The kernels, as the tutorials write them ----------------------------------------------
@@ -70,6 +70,8 @@ def get_session():
     if session is not None:
         return session
     if not hasattr(thread_local, "session"):
+        import requests
+
         thread_local.session = requests.Session()
     return thread_local.session
 
@@ -122,6 +124,8 @@ def set_global_session():
     """The ProcessPoolExecutor initializer: one Session per worker process, and the worker
     dies with its parent (Linux), so a killed run leaves no orphan."""
     global session, lanes
+    import requests
+
     session = requests.Session()
     lanes = {}
     try:
@@ -146,10 +150,10 @@ def report(record):
 
 
 class Sequential:
-    """A plain for loop, one requests.Session."""
+    """A plain for loop, one requests.Session (made by its first request, then kept)."""
 
     def __init__(self, workers):
-        thread_local.session = requests.Session()
+        pass
 
     def run(self, tasks):
         for i, task in enumerate(tasks):
@@ -197,6 +201,9 @@ class Asyncio:
     coroutine, holding the loop, as CPU work in asyncio does."""
 
     def __init__(self, workers):
+        global aiohttp
+        import aiohttp
+
         self.loop = asyncio.new_event_loop()
         self.session = self.loop.run_until_complete(self.open())
 

@@ -38,7 +38,8 @@
 //! - [`python`]: the Python side: the tutorials' own programs (`python/tutorials.py`) as
 //!   models declaring their language, run in a virtual environment of their own beside their
 //!   Rust counterparts; [`tutorials`]: what the tutorials printed (`fixtures/tutorials.json`)
-//!   and whether this machine's Python side ran.
+//!   and whether this machine's Python side ran; [`python_table`]: what `concur python`
+//!   prints.
 //! - [`mem`], [`spawn`], [`limits`], [`interrupt`], [`files`], [`panics`], [`os_threads`],
 //!   [`error`]: peak memory of a run; child processes that die with their parent; the
 //!   open-file limit raised and named; Ctrl-C and SIGTERM stopping the children and keeping
@@ -71,6 +72,7 @@ pub mod model;
 pub mod os_threads;
 pub mod panics;
 pub mod python;
+pub mod python_table;
 pub mod remote;
 pub mod report;
 pub mod results;

@@ -64,6 +64,18 @@ enum Command {
         #[arg(long, default_value = "0", allow_negative_numbers = true)]
         fail_rate: f64,
     },
+    /// Run the tutorials' Python programs beside the Rust models that run tasks the same way
+    /// (needs python3; makes its own environment under target/) and print the comparison.
+    Python {
+        /// Workloads to run (default: every one the Python side has).
+        workloads: Vec<String>,
+        /// One checked run per cell instead of three.
+        #[arg(long)]
+        quick: bool,
+        /// One JSON object per cell instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Render reports/index.html again from the results already on disk (no benchmarks run).
     Report {
         /// The folder holding results.json; the page and charts are written next to it.
@@ -128,7 +140,10 @@ fn main() -> ExitCode {
     };
     // Every request in flight holds a socket: take the open-file limit the OS allows.
     concur::limits::raise_open_files();
-    if matches!(cli.command, Command::Run(_) | Command::Verify { .. }) {
+    if matches!(
+        cli.command,
+        Command::Run(_) | Command::Verify { .. } | Command::Python { .. }
+    ) {
         // Before any thread starts: they all inherit the blocked signals.
         if let Err(e) = interrupt::watch(say_interrupted) {
             say_error(&format!("cannot watch for Ctrl-C: {e}"));
@@ -195,6 +210,24 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             delay_ms,
             fail_rate,
         } => serve(delay_ms, fail_rate),
+        Command::Python {
+            workloads,
+            quick,
+            json,
+        } => {
+            let chosen = concur::python_table::select(&workloads)?;
+            let repeat = if quick { 1 } else { 3 };
+            let printed =
+                concur::python_table::run(&chosen, repeat, json, &mut say)?;
+            emit(&mut out, &printed.text)?;
+            match printed.error {
+                Some(line) => {
+                    say_error(&line);
+                    Ok(ExitCode::FAILURE)
+                }
+                None => Ok(ExitCode::SUCCESS),
+            }
+        }
         Command::Report { dir } => {
             let page = concur::report::rerender(&dir)?;
             writeln!(out, "{}", page.display())?;

@@ -20,6 +20,7 @@ mod collect;
 mod machine;
 mod notice;
 mod page;
+pub mod python;
 mod sections;
 mod table;
 mod write;

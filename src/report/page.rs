@@ -38,6 +38,8 @@ struct Page {
     css: &'static str,
     totals: Totals,
     marks: Marks,
+    /// The Python side's section (`None`: the results say nothing about one).
+    python: Option<super::python::PythonView>,
 }
 
 #[derive(Serialize)]
@@ -152,6 +154,7 @@ pub fn render(results: &Results, criterion_href: &str) -> Result<Rendered> {
             none: NO_BASELINE,
             anomaly: ANOMALY_MARK,
         },
+        python: super::python::view(results),
     };
     let mut env = Environment::new();
     env.set_formatter(escape_formatter);
