@@ -145,7 +145,7 @@ pub fn view(results: &Results) -> Option<PythonView> {
 
 fn setting(c: &Cell) -> String {
     let mut parts = vec![format!("size {}", c.size), format!("{} tasks", c.tasks)];
-    parts.push(format!("W={}", c.workers.max(1)));
+    parts.push(c.id.varied.to_string());
     if let Some(d) = c.delay_ms {
         parts.push(format!("{d} ms delay"));
     }
@@ -204,6 +204,11 @@ fn tutorial_view(t: &Tutorial) -> TutorialView {
     }
 }
 
+/// A Python thread pool's CPU speedup at most this is "nothing gained" (the GIL).
+const GIL_BOUND: f64 = 1.2;
+/// Rust threads' CPU speedup at least this is "reaching the cores" (on two or more).
+const THREADS_SCALE: f64 = 1.5;
+
 type Find<'f, 'a> = dyn Fn(&str, Runs, bool) -> Option<(&'a Cell, &'a ModelInfo)> + 'f;
 
 /// The lessons, each a sentence from this machine's numbers (none where a number is missing).
@@ -233,10 +238,12 @@ fn lessons(
         .collect();
     let mut out = Vec::new();
     // The GIL: Python threads against Rust threads on CPU work.
+    let mut as_taught = true;
     let gil: Vec<String> = cpu
         .iter()
         .filter_map(|w| {
             let (py, rs) = (gain(w, Runs::ThreadPool, true)?, gain(w, Runs::ThreadPool, false)?);
+            as_taught &= py <= GIL_BOUND && rs >= THREADS_SCALE;
             let tutorial = tutorial_of(w)
                 .and_then(|t| t.speedup(Runs::ThreadPool))
                 .map_or(String::new(), |s| format!(", the tutorial {}", speedup(s)));
@@ -244,9 +251,17 @@ fn lessons(
         })
         .collect();
     if !gil.is_empty() {
+        let said = if as_taught {
+            "a pool of Python threads gains nothing over one thread on CPU work, while Rust's \
+             threads reach the cores"
+        } else {
+            "Python threads against Rust threads on CPU work, each over its own language's \
+             in-turn run (where Rust's threads also fall short of W, the cores were busy with \
+             other work: compare the efficiencies)"
+        };
         out.push(format!(
-            "The GIL: on CPU work a pool of Python threads gains nothing over one thread, while \
-             Rust's threads reach the cores ({}). One thread at a time runs Python bytecode.",
+            "The GIL: {said} ({}). One thread at a time runs Python bytecode; a Rust thread \
+             needs no lock to compute.",
             gil.join("; ")
         ));
     }
@@ -316,4 +331,49 @@ fn lessons(
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tutorials::{self, NotRun, PythonSide};
+
+    fn results(python: Option<PythonSide>) -> Results {
+        Results {
+            schema: crate::results::SCHEMA,
+            generated: "2026-01-01T00:00:00Z".into(),
+            command: "cargo bench".into(),
+            machine: Default::default(),
+            models: Vec::new(),
+            workloads: Vec::new(),
+            cells: Vec::new(),
+            python,
+        }
+    }
+
+    #[test]
+    fn a_side_that_did_not_run_says_why_and_how_on_the_page() {
+        let side = PythonSide {
+            not_run: Some(NotRun {
+                reason: "no python3 was found on PATH".into(),
+                enable: "install Python 3 (`apt install python3 python3-venv`)".into(),
+            }),
+            tutorials: tutorials::all(),
+            ..PythonSide::default()
+        };
+        let r = results(Some(side));
+        let v = view(&r).unwrap();
+        assert!(v.workloads.is_empty() && v.lessons.is_empty());
+        assert!(v.tutorials.iter().any(|t| t.timings.contains("6.12 s (1.6×)")));
+        let html = super::super::page::render(&r, "criterion/report/index.html")
+            .unwrap()
+            .html;
+        assert!(html.contains("Python rows not run:"), "{html}");
+        assert!(html.contains("no python3 was found on PATH"));
+        assert!(html.contains("apt install python3 python3-venv"));
+        assert!(html.contains("333333318333333549999999"));
+        // A file without a Python side has no such section.
+        let html = super::super::page::render(&results(None), "x").unwrap().html;
+        assert!(!html.contains("id=\"python\""));
+    }
 }
