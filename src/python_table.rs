@@ -11,6 +11,26 @@ use crate::python::side::{self, Options, TABLE};
 use crate::report::python::{view, PythonView};
 use crate::results::{Cell, Results, SCHEMA};
 
+/// `concur python`'s arguments.
+#[derive(clap::Args, Debug)]
+pub struct PythonArgs {
+    /// Workloads to run (default: every one the Python side has).
+    pub workloads: Vec<String>,
+    /// One checked run per cell instead of three.
+    #[arg(long)]
+    pub quick: bool,
+    /// One JSON object per cell instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `concur python [WORKLOAD]… [--quick] [--json]`: the workloads checked, 3 checked runs per
+/// cell (1 with `--quick`).
+pub fn command(args: &PythonArgs, say: &mut dyn FnMut(&str)) -> Result<Printed> {
+    let chosen = select(&args.workloads)?;
+    run(&chosen, if args.quick { 1 } else { 3 }, args.json, say)
+}
+
 /// The workloads the Python side has, checked: every one when `asked` is empty.
 pub fn select(asked: &[String]) -> Result<Vec<&'static str>> {
     let known: Vec<&'static str> = TABLE.iter().map(|e| e.workload).collect();
@@ -73,7 +93,13 @@ pub fn run(
     let failed: Vec<String> = cells
         .iter()
         .filter(|c| !c.ok)
-        .map(|c| format!("{} ({})", c.id, c.errors.first().map_or("wrong answer", |e| e)))
+        .map(|c| {
+            format!(
+                "{} ({})",
+                c.id,
+                c.errors.first().map_or("wrong answer", |e| e)
+            )
+        })
         .collect();
     let error = (!failed.is_empty()).then(|| format!("failed: {}", failed.join("; ")));
     let text = if json {

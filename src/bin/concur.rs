@@ -66,16 +66,7 @@ enum Command {
     },
     /// Run the tutorials' Python programs beside the Rust models that run tasks the same way
     /// (needs python3; makes its own environment under target/) and print the comparison.
-    Python {
-        /// Workloads to run (default: every one the Python side has).
-        workloads: Vec<String>,
-        /// One checked run per cell instead of three.
-        #[arg(long)]
-        quick: bool,
-        /// One JSON object per cell instead of the table.
-        #[arg(long)]
-        json: bool,
-    },
+    Python(concur::python_table::PythonArgs),
     /// Render reports/index.html again from the results already on disk (no benchmarks run).
     Report {
         /// The folder holding results.json; the page and charts are written next to it.
@@ -140,10 +131,8 @@ fn main() -> ExitCode {
     };
     // Every request in flight holds a socket: take the open-file limit the OS allows.
     concur::limits::raise_open_files();
-    if matches!(
-        cli.command,
-        Command::Run(_) | Command::Verify { .. } | Command::Python { .. }
-    ) {
+    let watched = matches!(cli.command, Command::Run(_) | Command::Python(_));
+    if watched || matches!(cli.command, Command::Verify { .. }) {
         // Before any thread starts: they all inherit the blocked signals.
         if let Err(e) = interrupt::watch(say_interrupted) {
             say_error(&format!("cannot watch for Ctrl-C: {e}"));
@@ -210,23 +199,13 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             delay_ms,
             fail_rate,
         } => serve(delay_ms, fail_rate),
-        Command::Python {
-            workloads,
-            quick,
-            json,
-        } => {
-            let chosen = concur::python_table::select(&workloads)?;
-            let repeat = if quick { 1 } else { 3 };
-            let printed =
-                concur::python_table::run(&chosen, repeat, json, &mut say)?;
+        Command::Python(args) => {
+            let printed = concur::python_table::command(&args, &mut say)?;
             emit(&mut out, &printed.text)?;
-            match printed.error {
-                Some(line) => {
-                    say_error(&line);
-                    Ok(ExitCode::FAILURE)
-                }
-                None => Ok(ExitCode::SUCCESS),
-            }
+            Ok(printed.error.map_or(ExitCode::SUCCESS, |line| {
+                say_error(&line);
+                ExitCode::FAILURE
+            }))
         }
         Command::Report { dir } => {
             let page = concur::report::rerender(&dir)?;

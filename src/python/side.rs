@@ -186,7 +186,11 @@ fn run_entry(
             },
         );
         for (model, config) in rust.into_iter().chain([python]) {
-            say(&format!("{} × {} (W={workers})", workload.name(), model.name()));
+            say(&format!(
+                "{} × {} (W={workers})",
+                workload.name(),
+                model.name()
+            ));
             let config = ModelConfig {
                 worker_exe: config.worker_exe.or_else(|| Some(opts.exe.to_path_buf())),
                 ..config

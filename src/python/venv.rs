@@ -33,7 +33,10 @@ pub struct Interpreter {
 
 /// Where the tutorials' program lies for the interpreter `python` (`<env>/bin/python`).
 pub fn script_of(python: &Path) -> PathBuf {
-    let env = python.parent().and_then(Path::parent).unwrap_or(Path::new("."));
+    let env = python
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("."));
     env.join(SCRIPT_NAME)
 }
 
@@ -109,7 +112,13 @@ fn create(python3: &Path, env: &Path, python: &Path) -> Result<(), NotRun> {
     let pip = || {
         written.as_ref().map_err(|e| e.to_string())?;
         run(Command::new(python)
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
             .args(["--timeout", "15", "--retries", "1", "-r"])
             .arg(&requirements))
     };

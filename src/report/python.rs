@@ -162,10 +162,7 @@ fn side_of((c, m): (&Cell, &ModelInfo)) -> Side {
             None if failed => super::sections::FAIL_MARK.into(),
             None => super::sections::GAP_MARK.into(),
         },
-        speedup: c
-            .mean()
-            .and(c.verdict.speedup)
-            .map_or("-".into(), speedup),
+        speedup: c.mean().and(c.verdict.speedup).map_or("-".into(), speedup),
         efficiency: c
             .mean()
             .and(c.verdict.efficiency)
@@ -212,11 +209,7 @@ const THREADS_SCALE: f64 = 1.5;
 type Find<'f, 'a> = dyn Fn(&str, Runs, bool) -> Option<(&'a Cell, &'a ModelInfo)> + 'f;
 
 /// The lessons, each a sentence from this machine's numbers (none where a number is missing).
-fn lessons(
-    names: &[&str],
-    find: &Find,
-    tutorials: &[Tutorial],
-) -> Vec<String> {
+fn lessons(names: &[&str], find: &Find, tutorials: &[Tutorial]) -> Vec<String> {
     let tutorial_of = |w: &str| {
         tutorials
             .iter()
@@ -231,23 +224,26 @@ fn lessons(
         .copied()
         .filter(|w| find(w, Runs::InTurn, true).is_some_and(|c| c.0.kind == Kind::Cpu))
         .collect();
-    let io: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|w| !cpu.contains(w))
-        .collect();
+    let io: Vec<&str> = names.iter().copied().filter(|w| !cpu.contains(w)).collect();
     let mut out = Vec::new();
     // The GIL: Python threads against Rust threads on CPU work.
     let mut as_taught = true;
     let gil: Vec<String> = cpu
         .iter()
         .filter_map(|w| {
-            let (py, rs) = (gain(w, Runs::ThreadPool, true)?, gain(w, Runs::ThreadPool, false)?);
+            let (py, rs) = (
+                gain(w, Runs::ThreadPool, true)?,
+                gain(w, Runs::ThreadPool, false)?,
+            );
             as_taught &= py <= GIL_BOUND && rs >= THREADS_SCALE;
             let tutorial = tutorial_of(w)
                 .and_then(|t| t.speedup(Runs::ThreadPool))
                 .map_or(String::new(), |s| format!(", the tutorial {}", speedup(s)));
-            Some(format!("{w}: Python {}{tutorial}, Rust {}", speedup(py), speedup(rs)))
+            Some(format!(
+                "{w}: Python {}{tutorial}, Rust {}",
+                speedup(py),
+                speedup(rs)
+            ))
         })
         .collect();
     if !gil.is_empty() {
@@ -295,7 +291,10 @@ fn lessons(
     let loops: Vec<String> = io
         .iter()
         .filter_map(|w| {
-            let (py, rs) = (find(w, Runs::EventLoop, true)?, find(w, Runs::EventLoop, false)?);
+            let (py, rs) = (
+                find(w, Runs::EventLoop, true)?,
+                find(w, Runs::EventLoop, false)?,
+            );
             let (pe, re) = (py.0.verdict.efficiency?, rs.0.verdict.efficiency?);
             Some(format!(
                 "{w} ({} in flight): asyncio {} ({} of the ideal), tokio {} ({})",
@@ -364,7 +363,10 @@ mod tests {
         let r = results(Some(side));
         let v = view(&r).unwrap();
         assert!(v.workloads.is_empty() && v.lessons.is_empty());
-        assert!(v.tutorials.iter().any(|t| t.timings.contains("6.12 s (1.6×)")));
+        assert!(v
+            .tutorials
+            .iter()
+            .any(|t| t.timings.contains("6.12 s (1.6×)")));
         let html = super::super::page::render(&r, "criterion/report/index.html")
             .unwrap()
             .html;
@@ -373,7 +375,9 @@ mod tests {
         assert!(html.contains("apt install python3 python3-venv"));
         assert!(html.contains("333333318333333549999999"));
         // A file without a Python side has no such section.
-        let html = super::super::page::render(&results(None), "x").unwrap().html;
+        let html = super::super::page::render(&results(None), "x")
+            .unwrap()
+            .html;
         assert!(!html.contains("id=\"python\""));
     }
 }
