@@ -32,6 +32,9 @@ pub enum Comparison {
     Tutorial,
     /// Results collected in submission order against as they complete.
     Collect,
+    /// The tutorials' Python programs beside the Rust models that run tasks the same way, at
+    /// the same size, W and server (the Python side, `src/python/`).
+    Python,
 }
 
 impl Comparison {
@@ -44,6 +47,7 @@ impl Comparison {
             Comparison::Sizes => "-sizes",
             Comparison::Tutorial => "-tutorial",
             Comparison::Collect => "-collect",
+            Comparison::Python => "-python",
         }
     }
 }

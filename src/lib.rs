@@ -43,6 +43,11 @@
 //!   walk, and the text it prints. [`format`] makes numbers read the same everywhere.
 //! - [`remote`]: the server's URL checked and the server probed before a run, and asked
 //!   again when a model cannot connect.
+//! - [`python`]: the Python side: the tutorials' own programs (`python/tutorials.py`) as
+//!   models declaring their language, run in a virtual environment of their own beside their
+//!   Rust counterparts; [`tutorials`]: what the tutorials printed (`fixtures/tutorials.json`)
+//!   and whether this machine's Python side ran; [`python_table`]: what `concur python`
+//!   prints.
 //! - [`mem`], [`spawn`], [`limits`], [`interrupt`], [`files`], [`panics`], [`os_threads`],
 //!   [`error`]: peak memory of a run; child processes that die with their parent; the
 //!   open-file limit raised and named; Ctrl-C and SIGTERM stopping the children and keeping
@@ -77,6 +82,8 @@ pub mod model;
 pub mod os_threads;
 pub mod panics;
 pub mod pipeline;
+pub mod python;
+pub mod python_table;
 pub mod remote;
 pub mod report;
 pub mod results;
@@ -87,6 +94,7 @@ pub mod shared;
 pub mod spawn;
 pub mod task;
 pub mod terminal;
+pub mod tutorials;
 pub mod unit;
 pub mod usage;
 pub mod verify;

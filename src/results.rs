@@ -85,6 +85,10 @@ pub struct BenchRecord {
     pub task_costs_s: Vec<f64>,
     /// Anything the reader should know about this cell.
     pub notes: Vec<String>,
+    /// The cell's time where concur timed it itself rather than criterion (the Python side:
+    /// the median of its repeats, the fastest and slowest as the interval).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<Stat>,
 }
 
 /// Everything the report shows: every cell, the models as they declared themselves, the
@@ -110,6 +114,10 @@ pub struct Results {
     /// in files measured before them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flows: Vec<FlowCell>,
+    /// The Python side: the interpreter that ran it or why it did not, and the tutorials'
+    /// printed figures (absent in files written before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python: Option<crate::tutorials::PythonSide>,
 }
 
 /// A workload's description as plain data, kept next to the cells so the page says what was

@@ -29,6 +29,8 @@ enum Setup {
     /// At most this many threads alive at once, as `ulimit -u` would allow (injected through
     /// `CONCUR_FAULT_THREADS`: a thread limit does not bind root, and CI may run as root).
     Threads(u64),
+    /// `PATH` with no `python3` on it (the Python side's "not run").
+    NoPython,
 }
 
 struct Row {
@@ -128,6 +130,10 @@ const ROWS: &[Row] = &[
     with(Setup::Dir(|d| mkdir(&d.join("results.json"))), REPORT, "is not a results file (not a regular file)"),
     with(Setup::Dir(|d| link(d, "/dev/zero")), REPORT, "is not a results file (not a regular file)"),
     with(Setup::Dir(|d| { write(d, &sample()); mkdir(&d.join("index.html")) }), REPORT, "index.html"),
+    row(&["python", "nope"], "`nope` has no Python side (one of: primes-repeat"),
+    row(&["python", "crowd"], "`crowd` has no Python side"),
+    row(&["python", "sites", "--frobnicate"], "unexpected argument '--frobnicate'"),
+    with(Setup::NoPython, &["python", "fanout"], "did not run: no python3 was found on PATH; to enable it: install Python 3"),
     row(&["report", "--dir", "/etc/passwd"], "Not a directory"),
     row(&["report", "--dir", "/etc/passwd/x"], "Not a directory"),
     with(Setup::NoFile(32), &["run", "sites", "--repeat", "1", "--delay-ms", "0"], "the open-file limit is 32"),
@@ -186,6 +192,9 @@ fn every_hostile_input_gets_one_error_line_and_leaves_nothing_running() {
             Setup::NoFile(n) => limit_open_files(&mut command, n),
             Setup::Threads(n) => {
                 command.env("CONCUR_FAULT_THREADS", n.to_string());
+            }
+            Setup::NoPython => {
+                command.env("PATH", dir.path());
             }
             _ => {}
         }

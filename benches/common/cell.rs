@@ -107,6 +107,7 @@ pub fn measure(
         ideal,
         task_costs_s,
         notes: s.notes,
+        time: None,
     }
 }
 

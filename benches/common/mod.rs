@@ -24,7 +24,7 @@ mod flow;
 mod table;
 
 use cell::measure;
-use filter::Filter;
+pub use filter::Filter;
 // Each bench uses the part of the vocabulary its table needs.
 #[allow(unused_imports)]
 pub use table::{Group, Models, PoolSize, Tutorial, Vary};

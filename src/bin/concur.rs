@@ -71,6 +71,9 @@ enum Command {
         #[arg(long, default_value = "0", allow_negative_numbers = true)]
         fail_rate: f64,
     },
+    /// Run the tutorials' Python programs beside the Rust models that run tasks the same way
+    /// (needs python3; makes its own environment under target/) and print the comparison.
+    Python(concur::python_table::PythonArgs),
     /// Render reports/index.html again from the results already on disk (no benchmarks run).
     Report {
         /// The folder holding results.json; the page and charts are written next to it.
@@ -149,7 +152,8 @@ fn main() -> ExitCode {
     };
     // Every request in flight holds a socket: take the open-file limit the OS allows.
     concur::limits::raise_open_files();
-    if matches!(cli.command, Command::Run(_) | Command::Verify { .. }) {
+    let watched = matches!(cli.command, Command::Run(_) | Command::Python(_));
+    if watched || matches!(cli.command, Command::Verify { .. }) {
         // Before any thread starts: they all inherit the blocked signals.
         if let Err(e) = interrupt::watch(say_interrupted) {
             say_error(&format!("cannot watch for Ctrl-C: {e}"));
@@ -216,6 +220,14 @@ fn dispatch(command: Command) -> Result<ExitCode> {
             delay_ms,
             fail_rate,
         } => serve(delay_ms, fail_rate),
+        Command::Python(args) => {
+            let printed = concur::python_table::command(&args, &mut say)?;
+            emit(&mut out, &printed.text)?;
+            Ok(printed.error.map_or(ExitCode::SUCCESS, |line| {
+                say_error(&line);
+                ExitCode::FAILURE
+            }))
+        }
         Command::Report { dir } => {
             let page = concur::report::rerender(&dir)?;
             writeln!(out, "{}", page.display())?;

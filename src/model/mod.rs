@@ -203,7 +203,13 @@ pub trait Model: Send + Sync {
             preemptive: t.preemptive,
             color: t.color.to_string(),
             creates: t.creates.to_string(),
+            language: self.language().map(str::to_string),
         }
+    }
+    /// The language its tasks run in, when not Rust (the Python side's models: `python`).
+    /// Baselines pair within a language.
+    fn language(&self) -> Option<&'static str> {
+        None
     }
     /// W as this model uses it for `tasks` tasks: the threads or processes that can compute
     /// at the same time (1 for `sequential` and single-threaded `async`, one per task for
@@ -238,6 +244,10 @@ pub struct ModelInfo {
     pub preemptive: bool,
     pub color: String,
     pub creates: String,
+    /// The language its tasks ran in when not Rust (`python`); absent for Rust models and in
+    /// files written before the Python side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 /// The baseline among `models`: the first that runs its tasks in turn ([`Runs::InTurn`]; an

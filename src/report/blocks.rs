@@ -282,6 +282,11 @@ fn block_view(s: &Section, b: &Block, cores: usize, charts: &mut Vec<Chart>) -> 
                 ),
             )
         }
+        // Never a block of a workload's section: the Python side has its own.
+        Comparison::Python => (
+            "Python beside Rust".to_string(),
+            "See the Python side's section.".to_string(),
+        ),
         Comparison::Sizes => {
             figures.push(figure(
                 charts,

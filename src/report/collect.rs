@@ -76,6 +76,7 @@ pub fn collect(records_dir: &Path, criterion_dir: &Path, command: &str) -> Resul
         workloads,
         units: crate::unit::record::read(&crate::unit::record::path()),
         flows,
+        python: crate::python::side::read_side(),
     })
 }
 
@@ -97,10 +98,18 @@ pub fn join(
             }
         }
     }
-    let in_turn = |model: &str| {
+    // The in-turn model of `model`'s language (Rust, or the Python side's).
+    let language = |model: &str| {
+        models
+            .iter()
+            .find(|m| m.name == model)
+            .and_then(|m| m.language.clone())
+    };
+    let in_turn = |model: &str, of: &str| {
         models
             .iter()
             .any(|m| m.name == model && m.runs == Runs::InTurn)
+            && language(model) == language(of)
     };
     let mut cells: Vec<Cell> = latest
         .iter()
@@ -152,15 +161,15 @@ fn costs_of(baseline: &BenchRecord) -> Vec<f64> {
     }
 }
 
-/// The measured in-turn cell doing the same work as cell `i`: the same workload, size, task
-/// count and server delay; from its own comparison and value if there is one, else its own
+/// The measured in-turn cell doing the same work as cell `i`, in the same language: the same
+/// workload, size, task count and server delay; from its own comparison and value if there is one, else its own
 /// comparison, else any comparison of the workload.
-fn baseline_of(cells: &[Cell], i: usize, in_turn: &dyn Fn(&str) -> bool) -> Option<usize> {
+fn baseline_of(cells: &[Cell], i: usize, in_turn: &dyn Fn(&str, &str) -> bool) -> Option<usize> {
     let cell = &cells[i];
     let candidates: Vec<usize> = (0..cells.len())
         .filter(|&j| {
             let b = &cells[j];
-            in_turn(&b.id.model)
+            in_turn(&b.id.model, &cell.id.model)
                 && b.time.is_some()
                 && b.ok
                 && b.id.workload == cell.id.workload
@@ -196,7 +205,7 @@ fn keep_drawn_timelines(cells: &mut [Cell]) {
             | Comparison::Limits
             | Comparison::Tutorial
             | Comparison::Collect => true,
-            Comparison::Scaling => false,
+            Comparison::Scaling | Comparison::Python => false,
             Comparison::Sizes => {
                 smallest.get(&(c.id.workload.clone(), c.id.model.clone())) == Some(&c.size)
             }
@@ -211,6 +220,9 @@ fn to_cell(rec: &BenchRecord, estimate: Option<&std::result::Result<Stat, String
     let r = &rec.record;
     let mut notes = rec.notes.clone();
     let mut measured = None;
+    // A cell concur timed itself (the Python side) has its time in its record.
+    let own: Option<std::result::Result<Stat, String>> = rec.time.map(Ok);
+    let estimate = estimate.or(own.as_ref());
     match estimate {
         Some(Ok(e)) if r.ok => measured = Some(*e),
         Some(Ok(e)) => notes.push(format!(

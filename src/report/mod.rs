@@ -22,6 +22,7 @@ mod flows;
 mod machine;
 mod notice;
 mod page;
+pub mod python;
 mod sections;
 mod state;
 mod table;

@@ -39,6 +39,8 @@ struct Page {
     css: &'static str,
     totals: Totals,
     marks: Marks,
+    /// The Python side's section (`None`: the results say nothing about one).
+    python: Option<super::python::PythonView>,
 }
 
 #[derive(Serialize)]
@@ -157,6 +159,7 @@ pub fn render(results: &Results, criterion_href: &str) -> Result<Rendered> {
             none: NO_BASELINE,
             anomaly: ANOMALY_MARK,
         },
+        python: super::python::view(results),
     };
     let mut env = Environment::new();
     env.set_formatter(escape_formatter);

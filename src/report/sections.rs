@@ -264,7 +264,9 @@ pub fn color(model: &ModelInfo) -> String {
 /// declare are left out (`Results::validate` rejects such a file before it gets here).
 pub fn sections(results: &Results) -> Vec<Section<'_>> {
     let mut names: Vec<(&str, Kind)> = Vec::new();
-    for c in &results.cells {
+    // The Python side has a section of its own (`report::python`).
+    let cells = results.cells.iter();
+    for c in cells.filter(|c| c.id.comparison != Comparison::Python) {
         if !names.iter().any(|(n, _)| *n == c.id.workload) {
             names.push((&c.id.workload, c.kind));
         }

@@ -4,6 +4,12 @@
 //! turn a naive loop into: the kernel feeds every element through `black_box` so the loop
 //! really runs (about a nanosecond per element, so 1e8 takes a tenth of a second or so). The
 //! kernel itself is [`crate::kernel::sum_squares`].
+//!
+//! N is the end of the range, not included, as in Python's `range(N)`. The CPU-bound demo of
+//! the download-sites tutorial printed 333333318333333549999999 for `range(100_000_000)`: its
+//! last slice is `slice(start, -1)`, which drops the last number, so it summed 0..99_999_999.
+//! `concur run sum-squares --size 99_999_999` prints that number; at the default 100_000_000
+//! concur prints the whole range's 333333328333333350000000 (`fixtures/tutorials.json`).
 
 use super::{ints, Answer, Kind, Params, Plan, Sizes, Workload};
 use crate::error::Result;

@@ -62,6 +62,7 @@ pub fn empty_results(models: Vec<ModelInfo>) -> Results {
         cells: Vec::new(),
         units: None,
         flows: Vec::new(),
+        python: None,
     }
 }
 
@@ -173,7 +174,7 @@ pub fn cell(models: &[ModelInfo], spec: &Spec) -> Cell {
         Comparison::Models | Comparison::Limits | Comparison::Tutorial | Comparison::Collect => {
             true
         }
-        Comparison::Scaling => false,
+        Comparison::Scaling | Comparison::Python => false,
         Comparison::Sizes => spec.varied == Varied::Size(100),
     };
     let per_task: u64 = if model.runs == Runs::ThreadPerTask {

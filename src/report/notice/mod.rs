@@ -36,6 +36,8 @@ pub fn block(block: &Block, kind: Kind, cores: usize) -> Vec<String> {
         Comparison::Sizes => sweep::sizes(block),
         Comparison::Limits => limits::notice(block),
         Comparison::Collect => collect::notice(block),
+        // Its own section says it (`report::python`), never a block of a workload's.
+        Comparison::Python => Vec::new(),
     };
     out.extend(anomalies(block));
     out.extend(failures(block));
