@@ -119,6 +119,8 @@ pub fn run(
             workloads: Vec::new(),
             cells,
             python: Some(outcome.side),
+            units: None,
+            flows: Vec::new(),
         };
         view(&results).map_or_else(String::new, |v| table(&v, &results.cells, repeat))
     };

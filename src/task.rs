@@ -276,9 +276,7 @@ impl Task {
             | Task::Withdraw { .. }
             | Task::Gather { .. }
             | Task::Crawl { .. }
-            | Task::Parse { .. } => {
-                return Err("not a CPU task".to_string())
-            }
+            | Task::Parse { .. } => return Err("not a CPU task".to_string()),
         })
     }
 }

@@ -347,6 +347,8 @@ mod tests {
             workloads: Vec::new(),
             cells: Vec::new(),
             python,
+            units: None,
+            flows: Vec::new(),
         }
     }
 

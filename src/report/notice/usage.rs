@@ -22,7 +22,7 @@ pub fn checks(m: &[&Row], kind: Kind, cores: usize) -> Vec<String> {
             .flatten()
             .collect(),
         Kind::Io => [idle_cores(m), waits(m)].into_iter().flatten().collect(),
-        Kind::Mixed => Vec::new(),
+        Kind::Mixed | Kind::Wait => Vec::new(),
     }
 }
 
