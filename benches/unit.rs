@@ -57,7 +57,7 @@ fn main() {
     let max_units = if has("--test") || has("--list") {
         400
     } else if has("--quick") {
-        25_600
+        6_400
     } else {
         102_400
     };

@@ -68,7 +68,7 @@ pub fn ours_means(unit: &str) -> &'static str {
         "thread-spawn" => "a thread per empty task, spawned and joined, with the harness's share per task",
         "task-spawn" => "a tokio task per empty task on one event loop, spawned and joined, with the harness's share",
         "pool-job" => "one empty job through a rayon pool's queue, with the harness's share",
-        "process-spawn" => "this program started as `concur echo` and its first answer over a pipe",
+        "process-spawn" => "this program started as concur echo, and its first answer over a pipe",
         "thread-switch" => "half a round trip between two threads over std channels",
         "task-switch" => "half a round trip between two tokio tasks on one thread over tokio channels",
         "thread-memory" | "task-memory" => "slope of peak RSS over N units all waiting at once (least squares)",
