@@ -30,7 +30,7 @@ const GROUPS: &[Group] = &[
         ..Group::cpu("uneven", 100_000_000)
     },
     // The asyncio.Queue tutorial: 20 sleeps for 3 workers. Its sleeps are 50 ms to 1 s; here
-    // 1 to 20 ms (`--size 20`), so the cells stay within the bench's time; `concur run
+    // 0 to 10 ms (`--size 10`), so the cells stay within the bench's time; `concur run
     // queue-workers` keeps the tutorial's.
     Group {
         models: Models::Named(&["sequential", "pool"]),
@@ -38,27 +38,28 @@ const GROUPS: &[Group] = &[
             workers: PoolSize::Fixed(3),
             batch: None,
             note: "The tutorial queued 20 sleeps of random.uniform(0.05, 1.0) s for three \
-                   asyncio workers; these are the same seeded lengths scaled down 50× (1 to \
-                   20 ms) and pulled by a pool of three threads, against the ideal of a queue: \
+                   asyncio workers; these are the same seeded lengths scaled down 100× (0 to \
+                   10 ms) and pulled by a pool of three threads, against the ideal of a queue: \
                    each sleep to the worker free first.",
         }),
-        ..Group::cpu("queue-workers", 20)
+        ..Group::cpu("queue-workers", 10)
     },
     // The tutorial's account with a 50 ms pause (its own is 100 ms, `concur run bank`'s
-    // default): the answers are the lesson, the times only show what the lock serialises.
+    // default): the answers are the lesson (threads race, each process has its copy); every
+    // model's is in `tests/state.rs` and `concur run bank`.
     Group {
-        models: Models::Named(&["sequential", "threads", "process"]),
+        models: Models::Named(&["threads", "process"]),
         ..Group::cpu("bank", 50)
     },
     // The cost of contention: the same increments behind a Mutex, as an atomic, and as local
-    // sums, on a pool of W threads (the in-turn cell of each is its baseline).
+    // sums, in turn (W = 1, each one's baseline) and on a pool of 2 and 4 threads.
     Group {
         models: Models::Named(&["sequential"]),
         ..Group::cpu("counter-mutex", 2_000_000)
     },
     Group {
         models: Models::Named(&["pool"]),
-        vary: Vary::WorkersAt(&[1, 2, 4]),
+        vary: Vary::WorkersAt(&[2, 4]),
         ..Group::cpu("counter-mutex", 2_000_000)
     },
     Group {
@@ -67,7 +68,7 @@ const GROUPS: &[Group] = &[
     },
     Group {
         models: Models::Named(&["pool"]),
-        vary: Vary::WorkersAt(&[1, 2, 4]),
+        vary: Vary::WorkersAt(&[2, 4]),
         ..Group::cpu("counter-atomic", 2_000_000)
     },
     Group {
@@ -76,7 +77,7 @@ const GROUPS: &[Group] = &[
     },
     Group {
         models: Models::Named(&["pool"]),
-        vary: Vary::WorkersAt(&[1, 2, 4]),
+        vary: Vary::WorkersAt(&[2, 4]),
         ..Group::cpu("counter-local", 2_000_000)
     },
 ];

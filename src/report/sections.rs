@@ -200,7 +200,7 @@ impl<'a> Section<'a> {
 
     /// The row the summary shows: the fastest of the model comparison, else of a size sweep
     /// at its largest measured size, else the best speedup of a scaling sweep, else the
-    /// fastest of the limits.
+    /// fastest of the limits, else of the tutorial's settings.
     pub fn headline(&self) -> Option<&Row<'a>> {
         if let Some(b) = self.block(Comparison::Models) {
             if let Some(r) = fastest(b.rows.iter().collect()) {
@@ -227,6 +227,7 @@ impl<'a> Section<'a> {
             }
         }
         self.block(Comparison::Limits)
+            .or(self.block(Comparison::Tutorial))
             .and_then(|b| fastest(b.rows.iter().collect()))
     }
 }

@@ -10,6 +10,7 @@ use anyhow::Result;
 
 use crate::format::{ratio, time};
 use crate::identity::Comparison;
+use crate::model::Runs;
 use crate::results::Results;
 use crate::workload::Kind;
 
@@ -128,12 +129,17 @@ fn contention(
     let per_unit = |r: &Row| Some(r.mean()? / r.cell.size.max(1) as f64 * 1e9);
     let mut lines: Vec<PerUnit> = Vec::new();
     for (s, _) in counted {
+        // The sweep's cells, and the in-turn baseline as W = 1: one thread, the same work.
         let mut pts: Vec<(f64, f64)> = s
             .rows()
-            .filter(|r| r.cell.id.comparison == Comparison::Scaling && !r.is_baseline())
+            .filter(|r| match r.cell.id.comparison {
+                Comparison::Scaling => !r.is_baseline(),
+                _ => r.is_baseline() && r.model.runs == Runs::InTurn,
+            })
             .filter_map(|r| Some((r.cell.workers as f64, per_unit(r)?)))
             .collect();
         pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        pts.dedup_by(|a, b| a.0 == b.0);
         if !pts.is_empty() {
             lines.push((s.workload.clone(), pts));
         }
@@ -154,9 +160,10 @@ fn contention(
         id: format!("{ID}-contention"),
         heading: "The cost of contention".to_string(),
         intro: format!(
-            "The same {unit}s on a pool of W threads, shared three ways: a lock taken for \
-             every {unit}, an atomic, and a local sum per task merged at the end. Each point is \
-             criterion's mean time per run divided by the {unit}s it made (log scale)."
+            "The same {unit}s on W threads (W = 1: in turn), shared three ways: a lock taken \
+             for every {unit}, an atomic, and a local sum per task merged at the end. Each \
+             point is criterion's mean time per run divided by the {unit}s it made (log \
+             scale)."
         ),
         figures: vec![fig],
         notice: contention_notice(&lines, &unit),

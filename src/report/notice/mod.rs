@@ -118,7 +118,10 @@ fn models(block: &Block, kind: Kind, cores: usize) -> Vec<String> {
     }
     match kind {
         Kind::Cpu => out.extend(cpu::checks(&m, cores)),
-        Kind::Io | Kind::Wait => out.extend(io::checks(&m)),
+        Kind::Io => out.extend(io::checks(&m)),
+        // Waits without a server: the tutorial's note and the "Sharing state" section tell
+        // their lesson; the IO checks speak of requests and a server.
+        Kind::Wait => {}
         Kind::Mixed => out.extend(latency::checks(&m)),
     }
     out.extend(setup_cost(&m));

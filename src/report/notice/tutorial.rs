@@ -30,6 +30,13 @@ fn sentence(r: &Row) -> String {
             base.model,
             time(t * sp)
         ),
+        _ if r.is_baseline() => format!(
+            "{} ({}, {}) took {}: the in-turn run the others are compared with.",
+            r.label,
+            r.model.runs.describe(),
+            r.cell.id.varied,
+            time(t)
+        ),
         _ => format!(
             "{} ({}, {}) took {}; no in-turn run of the same work was measured to compare with.",
             r.label,
