@@ -24,6 +24,14 @@ pub fn listing() -> String {
             s.default
         );
     }
+    let _ = writeln!(
+        out,
+        "  {:<15} {:<4} {}  [--size: pages, default {}; --queue N or unbounded]",
+        crate::pipeline::NAME,
+        "flow",
+        crate::pipeline::SUMMARY,
+        crate::pipeline::PAGES
+    );
     out.push_str("models (how they run; Python analog):\n");
     for m in crate::model::all() {
         let _ = writeln!(
@@ -173,11 +181,9 @@ pub fn delivery(collect: crate::model::Collect, d: &crate::model::Delivery) -> S
 
 /// The workloads' names, for a message that asks for one: `primes, sum-squares, …`.
 pub fn workload_names() -> String {
-    crate::workload::all()
-        .iter()
-        .map(|w| w.name())
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut names: Vec<&str> = crate::workload::all().iter().map(|w| w.name()).collect();
+    names.push(crate::pipeline::NAME);
+    names.join(", ")
 }
 
 fn answer(r: &Row) -> String {

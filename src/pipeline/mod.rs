@@ -45,6 +45,10 @@ pub(crate) use recorder::Recorder;
 
 /// The name `concur run` and the report know the crawl by.
 pub const NAME: &str = "crawl";
+/// One line for `concur list`.
+pub const SUMMARY: &str = "GET pages of links and words, parse each: fetchers and parsers \
+                           as stages joined by a queue, run two-phase, fused and pipelined \
+                           under threads, async and processes";
 /// Fetchers, as the tutorial's crawler had.
 pub const FETCHERS: usize = 3;
 /// Parsers, as the tutorial's crawler had.
