@@ -234,7 +234,7 @@ pub fn summary(rows: &[Row], costs: Option<&Costs>) -> Vec<String> {
     if let Some(costs) = costs {
         let per_page = |c: &[f64]| format::time(median(c));
         said.push(format!(
-            "in turn, a page took {} to fetch and {} to parse (median); all fetches took {}              times as long as all parses",
+            "in turn, a page took {} to fetch and {} to parse (median); all fetches took {} times as long as all parses",
             per_page(&costs.fetch_s),
             per_page(&costs.parse_s),
             format::sig3(costs.balance())
