@@ -34,7 +34,7 @@ pub fn usage(model: &ModelInfo, spec: &Spec, workers: usize, wall: f64) -> Optio
         voluntary,
         involuntary: if runs == Runs::ThreadPerTask { n } else { 2 },
     };
-    let workers_part = runs.worker_processes().then(|| Usage {
+    let workers_part = runs.worker_processes().then_some(Usage {
         user_s: total.user_s * 0.99,
         sys_s: total.sys_s * 0.5,
         voluntary: n,
