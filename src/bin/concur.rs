@@ -3,8 +3,9 @@
 //! `list` shows workloads and models, `run` measures one workload under chosen models and prints
 //! a table (or JSON lines), row by row as each model finishes, `verify` checks every cell's
 //! answer at a small size, `serve` runs the mock server for other clients, `report` re-renders
-//! the HTML report from results on disk, and the hidden `worker` subcommand is the child
-//! process of the `process` model. Every rule lives in the library (`session`, `measure`,
+//! the HTML report from results on disk, `python` runs the tutorials' Python programs beside
+//! their Rust counterparts, and the hidden `worker`, `echo` and `sleepers-step` subcommands are
+//! the child processes of the `process` model and of the unit probes. Every rule lives in the library (`session`, `measure`,
 //! `verify`, `terminal`, `interrupt`); this file only turns arguments into calls and results
 //! into lines.
 //!
@@ -12,15 +13,13 @@
 //! SIGINT/SIGTERM, 141 when the reader of stdout went away (as a Unix tool killed by SIGPIPE
 //! reports it: quiet, yet never claiming a run or a verification that did not finish).
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::ops::ControlFlow;
 use std::process::ExitCode;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use concur::interrupt::{self, Signal};
 use concur::measure::{self, Event};
@@ -29,6 +28,8 @@ use concur::model::Collect;
 use concur::session::{self, RunOptions, Session};
 use concur::{model, terminal, unit, verify};
 
+#[path = "concur/progress.rs"]
+mod progress;
 #[path = "concur/units.rs"]
 mod units;
 
@@ -309,7 +310,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     if !args.json {
         emit(&mut out, &terminal::header(&session))?;
     }
-    let progress = Progress::start();
+    let progress = progress::Progress::start();
     let outcome = measure::run(&session.plan(), |event| -> Result<()> {
         match event {
             Event::Starting(cell) => progress.say(cell.to_string()),
@@ -397,55 +398,11 @@ pub(crate) fn say_error(line: &str) {
 
 /// What Ctrl-C or SIGTERM prints, after the children were stopped and before the exit.
 fn say_interrupted(signal: Signal) {
-    if let Some(spinner) = SPINNER.get() {
+    if let Some(spinner) = progress::SPINNER.get() {
         spinner.finish_and_clear();
     }
     say_error(&format!(
         "interrupted by {}: what finished is printed above; the server and workers were stopped",
         signal.name()
     ));
-}
-
-/// The spinner, for the interruption to clear.
-static SPINNER: OnceLock<ProgressBar> = OnceLock::new();
-
-/// A spinner on stderr that appears only once the work has taken more than a second (and only
-/// on a terminal: indicatif draws nothing when stderr is redirected).
-struct Progress(ProgressBar);
-
-impl Progress {
-    fn start() -> Progress {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]") {
-            bar.set_style(style);
-        }
-        let _ = SPINNER.set(bar.clone());
-        // Off a terminal nothing would be drawn, and a ticker waking every 120 ms would only
-        // add its wake-ups to every run's context switches (see concur::usage): no ticker.
-        if !std::io::stderr().is_terminal() {
-            return Progress(bar);
-        }
-        // The ticker's thread starts now, hidden, rather than a second in, inside some run's
-        // census (see concur::census). A spinner is a nicety: where the OS refuses its threads
-        // (indicatif panics then), the run goes on without one.
-        let ticking = concur::panics::catch(|| bar.enable_steady_tick(Duration::from_millis(120)));
-        let shown = bar.clone();
-        if ticking.is_ok() {
-            let _ = std::thread::Builder::new().spawn(move || {
-                std::thread::sleep(Duration::from_secs(1));
-                if !shown.is_finished() {
-                    shown.set_draw_target(ProgressDrawTarget::stderr());
-                }
-            });
-        }
-        Progress(bar)
-    }
-
-    fn say(&self, message: String) {
-        self.0.set_message(message);
-    }
-
-    fn done(&self) {
-        self.0.finish_and_clear();
-    }
 }

@@ -163,6 +163,7 @@ pub fn render(results: &Results, criterion_href: &str) -> Result<Rendered> {
     };
     let mut env = Environment::new();
     env.set_formatter(escape_formatter);
+    env.add_filter("code", code_spans);
     env.add_template("page.html", PAGE)
         .context("parsing the page template")?;
     let html = env
@@ -241,6 +242,25 @@ fn model_row(m: &ModelInfo) -> ModelRow {
         python: m.python.clone(),
         use_when: m.use_when.clone(),
     }
+}
+
+/// Text whose `backticked` parts are commands or names (a "not run" reason's fix): escaped,
+/// each backticked part set in `<code>`, so no raw backtick reaches the page.
+fn code_spans(text: String) -> minijinja::Value {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    let html: String = escaped
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| match i % 2 {
+            1 => format!("<code>{part}</code>"),
+            _ => part.to_string(),
+        })
+        .collect();
+    minijinja::Value::from_safe_string(html)
 }
 
 /// Escape what the template prints (`& < > " '`), leaving `/` alone so paths read as paths;

@@ -374,7 +374,11 @@ mod tests {
             .html;
         assert!(html.contains("Python rows not run:"), "{html}");
         assert!(html.contains("no python3 was found on PATH"));
-        assert!(html.contains("apt install python3 python3-venv"));
+        assert!(
+            html.contains("<code>apt install python3 python3-venv</code>"),
+            "{html}"
+        );
+        assert!(!html.contains("`apt"), "a raw backtick on the page");
         assert!(html.contains("333333318333333549999999"));
         // A file without a Python side has no such section.
         let html = super::super::page::render(&results(None), "x")
