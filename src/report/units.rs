@@ -13,6 +13,7 @@ use super::sections::{color, FALLBACK_COLOR};
 use crate::format::{bytes, ratio, time};
 use crate::model::Runs;
 use crate::results::Results;
+use crate::unit::pingpong::Flavour;
 use crate::unit::published;
 use crate::unit::record::UnitCosts;
 
@@ -177,8 +178,8 @@ fn ratios(u: &UnitCosts) -> Vec<String> {
             bytes(b.max(0.0) as u64)
         ));
     }
-    let switch = |who: &str| u.lanes(who).and_then(|t| t.per_unit).map(|s| s.mean_s);
-    if let (Some(a), Some(b)) = (switch("threads"), switch("tasks-one-thread")) {
+    let switch = |f: Flavour| u.lanes(f.name()).and_then(|t| t.per_unit).map(|s| s.mean_s);
+    if let (Some(a), Some(b)) = (switch(Flavour::Threads), switch(Flavour::TasksOneThread)) {
         out.push(format!(
             "A switch between two threads costs {} one between two tasks on one thread: {} against {}.",
             ratio(a / b),
