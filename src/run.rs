@@ -181,14 +181,23 @@ impl Prepared {
     }
 
     /// Run the tasks once and return the task runs in task order, each stamped with its
-    /// delivery: what benches time. A task delivered twice or never is an error.
+    /// delivery. A task delivered twice or never is an error.
     pub fn execute(&mut self) -> Result<Vec<TaskRun>> {
+        self.execute_timed().1
+    }
+
+    /// [`Prepared::execute`] with the time of the work alone, what benches time: the clock
+    /// starts after a fresh state id is handed out and stops before the runs are checked.
+    pub fn execute_timed(&mut self) -> (Duration, Result<Vec<TaskRun>>) {
         self.fresh_state();
-        let delivered = self.execute_from(Instant::now())?;
-        match delivered.fault {
+        let clock = Instant::now();
+        let delivered = self.execute_from(clock);
+        let took = clock.elapsed();
+        let runs = delivered.and_then(|d| match d.fault {
             Some(fault) => Err(self.failed(fault)),
-            None => Ok(delivered.runs),
-        }
+            None => Ok(d.runs),
+        });
+        (took, runs)
     }
 
     /// Every batch in turn through one [`Deliver`] sink, spans relative to `clock`, task
