@@ -9,7 +9,8 @@ use anyhow::Result;
 use concur::model::Collect;
 use concur::pipeline::session::{self, CrawlArgs};
 
-use super::{emit, say_error, RunArgs};
+use super::args::RunArgs;
+use super::{emit, say_error};
 
 /// `concur run crawl`: stages joined by a queue, not independent tasks (see `pipeline`).
 pub(crate) fn run(args: RunArgs) -> Result<ExitCode> {

@@ -10,7 +10,8 @@ use anyhow::{Context, Result};
 use concur::model::Collect;
 use concur::unit;
 
-use super::{emit, say_error, RunArgs};
+use super::args::RunArgs;
+use super::{emit, say_error};
 
 /// `concur run spawn|sleepers|pingpong`: a unit probe (see `concur::unit`), its lines printed
 /// as they come; options that only mean something to workloads are refused.
