@@ -3,29 +3,13 @@
 //! other test's threads are counted.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use concur::mock::{MockServer, MockSpec};
 use concur::pipeline::queue::Cap;
 use concur::pipeline::{Crawler, Flavour, Setup, Shape};
 
 mod support;
-
-fn threads() -> usize {
-    std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
-}
-
-/// Threads of a dropped runtime exit shortly after: wait for them, bounded.
-fn settles_to(expected: usize) -> usize {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let now = threads();
-        if now <= expected || Instant::now() > deadline {
-            return now;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 #[test]
 fn crawlers_leave_no_thread_or_process_behind_even_when_pages_fail() {
@@ -35,7 +19,7 @@ fn crawlers_leave_no_thread_or_process_behind_even_when_pages_fail() {
     })
     .unwrap();
     let me = std::process::id();
-    let before_threads = threads();
+    let before_threads = support::threads();
     let before_children = support::children_of(me).len();
     for flavour in Flavour::ALL {
         let mut crawler = Crawler::start(
@@ -64,7 +48,7 @@ fn crawlers_leave_no_thread_or_process_behind_even_when_pages_fail() {
             "{name}: a worker process left"
         );
         assert_eq!(
-            settles_to(before_threads),
+            support::threads_settle_to(before_threads),
             before_threads,
             "{name}: threads left"
         );

@@ -1,5 +1,5 @@
 //! What the CLI tests share: running `concur` with a time limit (killed and failed past it),
-//! and the processes a process has started, read from /proc.
+//! the processes a process has started and this process's threads, read from /proc.
 
 #![allow(dead_code)]
 
@@ -89,4 +89,16 @@ pub fn eventually(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// This process's threads, from /proc.
+pub fn threads() -> usize {
+    std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
+}
+
+/// This process's threads once they are down to `expected` (threads of a dropped pool or
+/// runtime exit on their own shortly after), or after 10 s, whichever comes first.
+pub fn threads_settle_to(expected: usize) -> usize {
+    eventually(Duration::from_secs(10), || threads() <= expected);
+    threads()
 }
